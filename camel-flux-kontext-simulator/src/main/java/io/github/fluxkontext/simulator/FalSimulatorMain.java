@@ -1,0 +1,110 @@
+package io.github.fluxkontext.simulator;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the simulator from the command line until it is killed.
+ *
+ * <pre>
+ * java -jar camel-flux-kontext-simulator-standalone.jar --port 8080 --key my-key --run-time 2s
+ * </pre>
+ */
+public final class FalSimulatorMain {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: java -jar camel-flux-kontext-simulator-<version>-standalone.jar [options]",
+            "  --port N              port to listen on (default 0 = random)",
+            "  --host H              interface to listen on (default 127.0.0.1; 0.0.0.0 = all)",
+            "  --key K               accept only this key (Authorization: Key K or Bearer K)",
+            "  --any-key             accept any non-blank key (default)",
+            "  --queue-time D        minimum time a job stays IN_QUEUE (default 100ms)",
+            "  --run-time D          time a job stays IN_PROGRESS (default 300ms)",
+            "  --runners N           jobs running at once (default 4)",
+            "  --image-scale X       output pixel size factor (default 1.0)",
+            "  --result-ttl D        how long results are kept (default 1h)",
+            "  --sse-keep-alive D    ping interval on status streams (default 15s)",
+            "  --validate-at-submit  answer invalid Kontext input with 422 at submit",
+            "  --help                this text",
+            "Durations: 500ms, 2s, 1m, 1h or plain milliseconds.");
+
+    private FalSimulatorMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        PrintStream out = System.out;
+        FalSimulator.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (builder == null) {
+            out.println(USAGE);
+            return;
+        }
+        FalSimulator sim = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }, "fal-sim-shutdown"));
+        out.println("fal simulator listening on " + sim.baseUrl()
+                + (sim.apiKey() == null ? " (any key accepted)" : " (key required)"));
+        out.println("Point fal clients at it, e.g. FAL_SIM_URL=" + sim.baseUrl());
+        out.flush();
+        stopped.await();
+    }
+
+    /** The builder for these arguments, or null if help was asked for. */
+    static FalSimulator.Builder parse(String[] args) {
+        FalSimulator.Builder b = FalSimulator.builder();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--any-key" -> b.acceptAnyKey();
+                case "--validate-at-submit" -> b.validateAtSubmit(true);
+                case "--port" -> b.port(parseInt(a, value(args, ++i, a)));
+                case "--host" -> b.host(value(args, ++i, a));
+                case "--key" -> b.apiKey(value(args, ++i, a));
+                case "--queue-time" -> b.queueTime(Durations.parse(value(args, ++i, a)));
+                case "--run-time" -> b.runTime(Durations.parse(value(args, ++i, a)));
+                case "--runners" -> b.runners(parseInt(a, value(args, ++i, a)));
+                case "--image-scale" -> b.imageScale(parseDouble(a, value(args, ++i, a)));
+                case "--result-ttl" -> b.resultTtl(Durations.parse(value(args, ++i, a)));
+                case "--sse-keep-alive" -> b.sseKeepAlive(Durations.parse(value(args, ++i, a)));
+                default -> throw new IllegalArgumentException("Unknown option: " + a);
+            }
+        }
+        return b;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int parseInt(String option, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number, not '" + v + "'", e);
+        }
+    }
+
+    private static double parseDouble(String option, String v) {
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, not '" + v + "'", e);
+        }
+    }
+}

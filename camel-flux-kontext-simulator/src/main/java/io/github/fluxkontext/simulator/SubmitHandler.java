@@ -1,0 +1,115 @@
+package io.github.fluxkontext.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@code POST /{endpoint_id}}: queue a job and answer its IN_QUEUE status (or, for the sync host, its result). */
+final class SubmitHandler implements RouteHandler {
+
+    static final String TIMEOUT_HEADER = "x-fal-request-timeout";
+    static final String PRIORITY_HEADER = "x-fal-queue-priority";
+    private static final Duration SYNC_WAIT_SLACK = Duration.ofSeconds(60);
+
+    private final SimulatorContext ctx;
+
+    SubmitHandler(SimulatorContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Reply handle(Request req, Route route) {
+        Optional<EndpointId> parsed = EndpointId.parse(route.path());
+        if (parsed.isEmpty()) {
+            return Reply.json(404, Json.detail("Application not found: " + route.path()));
+        }
+        EndpointId endpoint = parsed.get();
+        Duration startTimeout;
+        try {
+            startTimeout = startTimeout(req.header(TIMEOUT_HEADER));
+        } catch (IllegalArgumentException e) {
+            return Reply.json(400, Json.requestError(e.getMessage(), "bad_request"))
+                    .header(Outcome.ERROR_TYPE_HEADER, "bad_request");
+        }
+
+        JsonNode input = null;
+        List<Map<String, Object>> errors = List.of();
+        if (req.body().length == 0) {
+            input = Json.MAPPER.createObjectNode(); // the JS client sends no body for an undefined input
+        } else {
+            try {
+                input = Json.readTree(req.body());
+            } catch (IOException e) {
+                errors = KontextValidator.jsonDecodeError("Invalid JSON body: " + Json.shortMessage(e));
+            }
+        }
+        if (input != null && (endpoint.kind().isKontext() || !input.isObject())) {
+            errors = KontextValidator.validate(endpoint.kind(), input);
+        }
+        if (input != null && !input.isObject()) {
+            input = null;
+        }
+        // fal's sync host (fal.run) answers with the model's own response, so a bad input is a direct 422.
+        boolean syncHost = "fal.run".equalsIgnoreCase(req.header(Request.TARGET_HOST_HEADER));
+        if (!errors.isEmpty() && (ctx.config.validateAtSubmit() || syncHost)) {
+            return Reply.json(422, Json.validationBody(errors));
+        }
+
+        String webhook = req.queryParam("fal_webhook");
+        Job job = ctx.engine.submit(endpoint, input, input == null ? Map.of() : Json.toMap(input), errors,
+                "low".equalsIgnoreCase(req.header(PRIORITY_HEADER)),
+                webhook == null || webhook.isBlank() ? null : webhook, startTimeout);
+        if (syncHost) {
+            return waitForResult(job);
+        }
+        // A fast queue may already report IN_PROGRESS here, as real fal can (fal-protocol §1 note 3).
+        Map<String, Object> body = StatusJson.of(job, job.view(), ctx.engine.queuePosition(job), ctx.urls, null);
+        if (webhook != null && !webhook.isBlank()) {
+            body.put("gateway_request_id", job.requestId); // equal to request_id until a retry happens
+        }
+        return Reply.json(200, body).requestId(job.requestId);
+    }
+
+    /** Seconds as fal's clients send them ("30" or "30.0"); must be positive. */
+    static Duration startTimeout(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(header.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid " + TIMEOUT_HEADER + " header: " + header, e);
+        }
+        if (!(seconds > 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("Invalid " + TIMEOUT_HEADER + " header: must be > 0 seconds");
+        }
+        return Duration.ofNanos((long) (seconds * 1e9));
+    }
+
+    /** The sync host holds the connection until the job is done, then answers like the result URL. */
+    private Reply waitForResult(Job job) {
+        Duration limit = ctx.config.queueTime().plus(ctx.config.runTime()).plus(SYNC_WAIT_SLACK);
+        try {
+            job.done().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return ResultHandler.outcomeReply(job, job.view().outcome());
+        } catch (TimeoutException e) {
+            ctx.engine.cancel(job);
+            return Reply.json(504, Json.requestError("Request timed out", "request_timeout"))
+                    .header(Outcome.ERROR_TYPE_HEADER, "request_timeout").requestId(job.requestId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.json(503, Json.requestError("Simulator is shutting down", "internal_error"))
+                    .requestId(job.requestId);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("A job's completion future never fails", e);
+        }
+    }
+}

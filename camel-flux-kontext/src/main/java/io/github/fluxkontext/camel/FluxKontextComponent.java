@@ -1,0 +1,54 @@
+package io.github.fluxkontext.camel;
+
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.SSLContextParametersAware;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code flux-kontext} component: creates and edits images with FLUX.1 Kontext through fal's queue
+ * API. Its configuration holds the defaults of every endpoint.
+ */
+@Component("flux-kontext")
+public class FluxKontextComponent extends DefaultComponent implements SSLContextParametersAware {
+
+    @Metadata
+    private FluxKontextConfiguration configuration = new FluxKontextConfiguration();
+    @Metadata(label = "security", defaultValue = "false")
+    private boolean useGlobalSslContextParameters;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        FluxKontextOperation operation = FluxKontextOperation.fromUri(remaining);
+        FluxKontextConfiguration endpointConfiguration = configuration.copy();
+        FluxKontextEndpoint endpoint = new FluxKontextEndpoint(uri, this, operation, endpointConfiguration);
+        setProperties(endpoint, parameters);
+        if (endpointConfiguration.getSslContextParameters() == null && useGlobalSslContextParameters) {
+            endpointConfiguration.setSslContextParameters(retrieveGlobalSslContextParameters());
+        }
+        return endpoint;
+    }
+
+    public FluxKontextConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** The defaults shared by all endpoints of this component. */
+    public void setConfiguration(FluxKontextConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    @Override
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    /** Use the global SSL context parameters of the CamelContext when an endpoint sets none. */
+    @Override
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+}

@@ -1,0 +1,607 @@
+package io.github.fluxkontext.camel;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+
+/**
+ * The options of the {@code flux-kontext} component. The component holds one as the defaults of all its
+ * endpoints ({@code camel.component.flux-kontext.*}); each endpoint works on a {@link #copy()} that its URI
+ * options override; headers override both for one message.
+ */
+@UriParams
+@Configurer
+public class FluxKontextConfiguration implements Cloneable {
+
+    @UriParam(label = "producer", enums = "pro,max", defaultValue = "pro")
+    private String model = "pro";
+    @UriParam(label = "producer")
+    private String endpointId;
+    @UriParam(label = "producer")
+    private String prompt;
+    @UriParam(label = "producer")
+    private String imageUrl;
+    @UriParam(label = "producer")
+    private Long seed;
+    @UriParam(label = "producer")
+    private Double guidanceScale;
+    @UriParam(label = "producer")
+    private Integer numImages;
+    @UriParam(label = "producer", enums = "1,2,3,4,5,6")
+    private String safetyTolerance;
+    @UriParam(label = "producer", enums = "jpeg,png")
+    private String outputFormat;
+    @UriParam(label = "producer", enums = "21:9,16:9,4:3,3:2,1:1,2:3,3:4,9:16,9:21")
+    private String aspectRatio;
+    @UriParam(label = "producer")
+    private Boolean enhancePrompt;
+    @UriParam(label = "producer")
+    private Boolean syncMode;
+    @UriParam(label = "producer", defaultValue = "true")
+    private boolean waitForResult = true;
+    @UriParam(label = "producer", enums = "result,bytes,urls", defaultValue = "result")
+    private String outputType = "result";
+    @UriParam(label = "producer", defaultValue = "500", javaType = "java.time.Duration")
+    private long pollInterval = 500;
+    @UriParam(label = "producer", defaultValue = "5000", javaType = "java.time.Duration")
+    private long maxPollInterval = 5000;
+    @UriParam(label = "producer", defaultValue = "600000", javaType = "java.time.Duration")
+    private long timeout = 600000;
+    @UriParam(label = "producer", defaultValue = "true")
+    private boolean cancelOnTimeout = true;
+    @UriParam(label = "producer", defaultValue = "false")
+    private boolean logs = false;
+    @UriParam(label = "producer", enums = "inline,fal-storage", defaultValue = "inline")
+    private String imageUpload = "inline";
+    @UriParam(label = "producer", defaultValue = "10485760")
+    private long maxInlineImageSize = 10485760;
+    @UriParam(label = "producer", defaultValue = "52428800")
+    private long maxDownloadSize = 52428800;
+    @UriParam(label = "producer", enums = "normal,low")
+    private String priority;
+    @UriParam(label = "producer", javaType = "java.time.Duration")
+    private Long startTimeout;
+    @UriParam(label = "producer")
+    private String webhookUrl;
+    @UriParam(label = "producer", defaultValue = "3")
+    private int maxRetries = 3;
+    @UriParam(label = "producer", defaultValue = "1000", javaType = "java.time.Duration")
+    private long retryDelay = 1000;
+    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
+    private long maxRetryDelay = 30000;
+    @UriParam(label = "producer", enums = "safe,all,none", defaultValue = "safe")
+    private String submitRetry = "safe";
+    @UriParam(label = "common", defaultValue = "https://queue.fal.run")
+    private String baseUrl = "https://queue.fal.run";
+    @UriParam(label = "producer", defaultValue = "https://rest.fal.ai")
+    private String storageUrl = "https://rest.fal.ai";
+    @UriParam(label = "security", secret = true)
+    private String apiKey;
+    @UriParam(label = "security", enums = "Key,Bearer")
+    private String authScheme;
+    @UriParam(label = "security", defaultValue = "false")
+    private boolean allowInsecureHttp = false;
+    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
+    private long connectTimeout = 10000;
+    @UriParam(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration")
+    private long requestTimeout = 60000;
+    @UriParam(label = "advanced", defaultValue = "200")
+    private int maxTotalConnections = 200;
+    @UriParam(label = "advanced", defaultValue = "100")
+    private int connectionsPerRoute = 100;
+    @UriParam(label = "proxy")
+    private String proxyHost;
+    @UriParam(label = "proxy")
+    private Integer proxyPort;
+    @UriParam(label = "security")
+    private SSLContextParameters sslContextParameters;
+    @UriParam(label = "advanced")
+    @Metadata(autowired = true)
+    private CloseableHttpAsyncClient httpClient;
+
+    /** A copy for an endpoint, so that its URI options never change the component's defaults. */
+    public FluxKontextConfiguration copy() {
+        try {
+            return (FluxKontextConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    /**
+     * The Kontext model: {@code pro} or {@code max} (the larger, slower one). Picks the fal endpoint of the
+     * operation.
+     */
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public String getEndpointId() {
+        return endpointId;
+    }
+
+    /**
+     * A fal endpoint id that replaces the one chosen by operation and model, for other Kontext variants
+     * (e.g. {@code fal-ai/flux-kontext/dev}). For status, result and cancel it names the app of the job
+     * when neither the header CamelFluxKontextEndpointId nor a KontextJob body does.
+     */
+    public void setEndpointId(String endpointId) {
+        this.endpointId = endpointId;
+    }
+
+    public String getPrompt() {
+        return prompt;
+    }
+
+    /**
+     * The prompt when neither the header CamelFluxKontextPrompt nor the body gives one.
+     */
+    public void setPrompt(String prompt) {
+        this.prompt = prompt;
+    }
+
+    public String getImageUrl() {
+        return imageUrl;
+    }
+
+    /**
+     * The input image of edit (http(s) URL or data URI) when neither the header CamelFluxKontextImageUrl
+     * nor the body gives one.
+     */
+    public void setImageUrl(String imageUrl) {
+        this.imageUrl = imageUrl;
+    }
+
+    public Long getSeed() {
+        return seed;
+    }
+
+    /**
+     * The seed: the same seed and prompt give the same image.
+     */
+    public void setSeed(Long seed) {
+        this.seed = seed;
+    }
+
+    public Double getGuidanceScale() {
+        return guidanceScale;
+    }
+
+    /**
+     * Guidance scale (CFG), 1 to 20; fal's default is 3.5.
+     */
+    public void setGuidanceScale(Double guidanceScale) {
+        this.guidanceScale = guidanceScale;
+    }
+
+    public Integer getNumImages() {
+        return numImages;
+    }
+
+    /**
+     * Number of images to generate, 1 to 4; fal's default is 1.
+     */
+    public void setNumImages(Integer numImages) {
+        this.numImages = numImages;
+    }
+
+    public String getSafetyTolerance() {
+        return safetyTolerance;
+    }
+
+    /**
+     * Safety tolerance, 1 (strictest) to 6; sent to fal as a string. fal's default is 2.
+     */
+    public void setSafetyTolerance(String safetyTolerance) {
+        this.safetyTolerance = safetyTolerance;
+    }
+
+    public String getOutputFormat() {
+        return outputFormat;
+    }
+
+    /**
+     * Format of the generated images: jpeg (fal's default) or png.
+     */
+    public void setOutputFormat(String outputFormat) {
+        this.outputFormat = outputFormat;
+    }
+
+    public String getAspectRatio() {
+        return aspectRatio;
+    }
+
+    /**
+     * Aspect ratio of the generated images.
+     */
+    public void setAspectRatio(String aspectRatio) {
+        this.aspectRatio = aspectRatio;
+    }
+
+    public Boolean getEnhancePrompt() {
+        return enhancePrompt;
+    }
+
+    /**
+     * Whether fal enhances the prompt before generating.
+     */
+    public void setEnhancePrompt(Boolean enhancePrompt) {
+        this.enhancePrompt = enhancePrompt;
+    }
+
+    public Boolean getSyncMode() {
+        return syncMode;
+    }
+
+    /**
+     * Whether fal returns the images inline as data URIs instead of URLs (and keeps no copy).
+     */
+    public void setSyncMode(Boolean syncMode) {
+        this.syncMode = syncMode;
+    }
+
+    public boolean isWaitForResult() {
+        return waitForResult;
+    }
+
+    /**
+     * With true, edit, text-to-image and multi wait for the job and continue with its output (see
+     * outputType), and result waits for the job to complete. With false they continue at once with the
+     * queue handle (a KontextJob), and result fails if the job has not completed yet.
+     */
+    public void setWaitForResult(boolean waitForResult) {
+        this.waitForResult = waitForResult;
+    }
+
+    public String getOutputType() {
+        return outputType;
+    }
+
+    /**
+     * What the body holds when a job completed: result (a KontextResult), bytes (the image as byte[], or a
+     * List<byte[]> for several, downloaded or decoded) or urls (a List<String>).
+     */
+    public void setOutputType(String outputType) {
+        this.outputType = outputType;
+    }
+
+    public long getPollInterval() {
+        return pollInterval;
+    }
+
+    /**
+     * How often to ask for the job's status at first; the interval grows to maxPollInterval. The first poll
+     * comes sooner, at most 250 ms after submit.
+     */
+    public void setPollInterval(long pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    public long getMaxPollInterval() {
+        return maxPollInterval;
+    }
+
+    /**
+     * The longest interval between two status polls.
+     */
+    public void setMaxPollInterval(long maxPollInterval) {
+        this.maxPollInterval = maxPollInterval;
+    }
+
+    public long getTimeout() {
+        return timeout;
+    }
+
+    /**
+     * How long to wait for a job in all. On expiry the exchange fails with a FluxKontextTimeoutException
+     * carrying the request id.
+     */
+    public void setTimeout(long timeout) {
+        this.timeout = timeout;
+    }
+
+    public boolean isCancelOnTimeout() {
+        return cancelOnTimeout;
+    }
+
+    /**
+     * Whether to cancel the job at fal when the wait times out.
+     */
+    public void setCancelOnTimeout(boolean cancelOnTimeout) {
+        this.cancelOnTimeout = cancelOnTimeout;
+    }
+
+    public boolean isLogs() {
+        return logs;
+    }
+
+    /**
+     * Whether to ask fal for the job's log lines in status answers (they appear in the KontextJob and at
+     * DEBUG level).
+     */
+    public void setLogs(boolean logs) {
+        this.logs = logs;
+    }
+
+    public String getImageUpload() {
+        return imageUpload;
+    }
+
+    /**
+     * How local images (byte[], File, Path, InputStream bodies) reach fal: inline as data URIs (accepted by
+     * fal and by aggregators), or fal-storage: uploaded to fal's storage at storageUrl first, then sent as
+     * a URL.
+     */
+    public void setImageUpload(String imageUpload) {
+        this.imageUpload = imageUpload;
+    }
+
+    public long getMaxInlineImageSize() {
+        return maxInlineImageSize;
+    }
+
+    /**
+     * The largest image, in bytes, sent inline as a data URI; a larger one fails before sending and asks
+     * for imageUpload=fal-storage.
+     */
+    public void setMaxInlineImageSize(long maxInlineImageSize) {
+        this.maxInlineImageSize = maxInlineImageSize;
+    }
+
+    public long getMaxDownloadSize() {
+        return maxDownloadSize;
+    }
+
+    /**
+     * The largest answer accepted from the server, in bytes: each image download and each API answer (a
+     * sync-mode result holds its images). Larger answers fail with a clear error.
+     */
+    public void setMaxDownloadSize(long maxDownloadSize) {
+        this.maxDownloadSize = maxDownloadSize;
+    }
+
+    public String getPriority() {
+        return priority;
+    }
+
+    /**
+     * fal queue priority (header x-fal-queue-priority).
+     */
+    public void setPriority(String priority) {
+        this.priority = priority;
+    }
+
+    public Long getStartTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Server-side deadline for the job to start running (header x-fal-request-timeout); fal fails the job
+     * when it is still queued by then. Must be more than 1 second.
+     */
+    public void setStartTimeout(Long startTimeout) {
+        this.startTimeout = startTimeout;
+    }
+
+    public String getWebhookUrl() {
+        return webhookUrl;
+    }
+
+    /**
+     * A URL fal calls when the job completes (query parameter fal_webhook).
+     */
+    public void setWebhookUrl(String webhookUrl) {
+        this.webhookUrl = webhookUrl;
+    }
+
+    public int getMaxRetries() {
+        return maxRetries;
+    }
+
+    /**
+     * How many times a failed call is retried (429, 500, 502, 503, 504, connection errors) before giving
+     * up.
+     */
+    public void setMaxRetries(int maxRetries) {
+        this.maxRetries = maxRetries;
+    }
+
+    public long getRetryDelay() {
+        return retryDelay;
+    }
+
+    /**
+     * The first retry's delay; it doubles with each retry (with jitter), up to maxRetryDelay. A longer
+     * Retry-After from the server is honoured.
+     */
+    public void setRetryDelay(long retryDelay) {
+        this.retryDelay = retryDelay;
+    }
+
+    public long getMaxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    /**
+     * The longest wait before one retry, also for Retry-After.
+     */
+    public void setMaxRetryDelay(long maxRetryDelay) {
+        this.maxRetryDelay = maxRetryDelay;
+    }
+
+    public String getSubmitRetry() {
+        return submitRetry;
+    }
+
+    /**
+     * Which failed submits are sent again. safe: only where the job certainly was not created (429, 503,
+     * connection never made). all: also 500, 502, 504 and broken connections, which can create and bill a
+     * job twice. none: never.
+     */
+    public void setSubmitRetry(String submitRetry) {
+        this.submitRetry = submitRetry;
+    }
+
+    public String getBaseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * The queue API's base URL: fal's, or an aggregator's that re-exposes fal's paths.
+     */
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public String getStorageUrl() {
+        return storageUrl;
+    }
+
+    /**
+     * fal's storage API base URL, for imageUpload=fal-storage.
+     */
+    public void setStorageUrl(String storageUrl) {
+        this.storageUrl = storageUrl;
+    }
+
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    /**
+     * The fal key (key_id:key_secret) or the aggregator's token. Falls back to the FAL_KEY environment
+     * variable.
+     */
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public String getAuthScheme() {
+        return authScheme;
+    }
+
+    /**
+     * The Authorization scheme: Key (fal) or Bearer (aggregators). When unset: Key for fal's hosts, Bearer
+     * for any other base URL.
+     */
+    public void setAuthScheme(String authScheme) {
+        this.authScheme = authScheme;
+    }
+
+    public boolean isAllowInsecureHttp() {
+        return allowInsecureHttp;
+    }
+
+    /**
+     * Allows a plain http base or storage URL on a host other than loopback (the key would travel
+     * unencrypted).
+     */
+    public void setAllowInsecureHttp(boolean allowInsecureHttp) {
+        this.allowInsecureHttp = allowInsecureHttp;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * How long to wait for a connection to be made.
+     */
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * How long one HTTP call may wait for an answer.
+     */
+    public void setRequestTimeout(long requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public int getMaxTotalConnections() {
+        return maxTotalConnections;
+    }
+
+    /**
+     * The most connections the HTTP client opens in all.
+     */
+    public void setMaxTotalConnections(int maxTotalConnections) {
+        this.maxTotalConnections = maxTotalConnections;
+    }
+
+    public int getConnectionsPerRoute() {
+        return connectionsPerRoute;
+    }
+
+    /**
+     * The most connections the HTTP client opens to one host.
+     */
+    public void setConnectionsPerRoute(int connectionsPerRoute) {
+        this.connectionsPerRoute = connectionsPerRoute;
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    /**
+     * HTTP proxy host.
+     */
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+    }
+
+    public Integer getProxyPort() {
+        return proxyPort;
+    }
+
+    /**
+     * HTTP proxy port.
+     */
+    public void setProxyPort(Integer proxyPort) {
+        this.proxyPort = proxyPort;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    /**
+     * TLS settings (trust store, protocols) for the HTTP client.
+     */
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public CloseableHttpAsyncClient getHttpClient() {
+        return httpClient;
+    }
+
+    /**
+     * An Apache HttpClient 5 async client to use instead of the one the component builds (then connection,
+     * TLS and proxy options are yours to set on it). It must be started; the component does not close it.
+     */
+    public void setHttpClient(CloseableHttpAsyncClient httpClient) {
+        this.httpClient = httpClient;
+    }
+
+    @Override
+    public String toString() {
+        // never the key: it is masked like Camel masks secret URI options
+        return "FluxKontextConfiguration[model=" + model + ", endpointId=" + endpointId + ", baseUrl=" + baseUrl
+               + ", apiKey=" + (apiKey == null ? "none" : "******") + ", authScheme=" + authScheme + ", waitForResult="
+               + waitForResult + ", outputType=" + outputType + ", imageUpload=" + imageUpload + "]";
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.fluxkontext.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * The message headers of the {@code flux-kontext} component. Input headers override the body and the
+ * endpoint options for one message. Output headers have names of their own, so that they never feed
+ * a following {@code flux-kontext} call by accident; the only ones read back are
+ * {@link #REQUEST_ID} and {@link #ENDPOINT_ID}, and only by {@code status}, {@code result} and
+ * {@code cancel}.
+ */
+public final class FluxKontextConstants {
+
+    // ---- input: the Kontext fields (read by edit, text-to-image and multi)
+
+    @Metadata(label = "producer", description = "The prompt: the edit instruction or the text-to-image description."
+                                                + " Overrides a String body and the prompt option.", javaType = "String")
+    public static final String PROMPT = "CamelFluxKontextPrompt";
+    @Metadata(label = "producer", description = "The input image of edit: an http(s) URL or a data URI.", javaType = "String")
+    public static final String IMAGE_URL = "CamelFluxKontextImageUrl";
+    @Metadata(label = "producer", description = "The input images of multi, in order: URLs, data URIs or image values"
+                                                + " (byte[], File, Path, InputStream).", javaType = "java.util.List")
+    public static final String IMAGE_URLS = "CamelFluxKontextImageUrls";
+    @Metadata(label = "producer", description = "The seed; the same seed and prompt give the same image.", javaType = "Long")
+    public static final String SEED = "CamelFluxKontextSeed";
+    @Metadata(label = "producer", description = "Guidance scale (CFG), 1 to 20.", javaType = "Double")
+    public static final String GUIDANCE_SCALE = "CamelFluxKontextGuidanceScale";
+    @Metadata(label = "producer", description = "Number of images, 1 to 4.", javaType = "Integer")
+    public static final String NUM_IMAGES = "CamelFluxKontextNumImages";
+    @Metadata(label = "producer", description = "Safety tolerance, \"1\" (strictest) to \"6\".", javaType = "String")
+    public static final String SAFETY_TOLERANCE = "CamelFluxKontextSafetyTolerance";
+    @Metadata(label = "producer", description = "Output format: jpeg or png.", javaType = "String")
+    public static final String OUTPUT_FORMAT = "CamelFluxKontextOutputFormat";
+    @Metadata(label = "producer", description = "Aspect ratio: 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16 or 9:21.", javaType = "String")
+    public static final String ASPECT_RATIO = "CamelFluxKontextAspectRatio";
+    @Metadata(label = "producer", description = "Whether fal enhances the prompt.", javaType = "Boolean")
+    public static final String ENHANCE_PROMPT = "CamelFluxKontextEnhancePrompt";
+    @Metadata(label = "producer", description = "Whether fal returns the images inline as data URIs.", javaType = "Boolean")
+    public static final String SYNC_MODE = "CamelFluxKontextSyncMode";
+
+    // ---- the job: set after submit; read by status, result and cancel
+
+    @Metadata(description = "fal's request id of the job. Set right after submit (before anything else can fail);"
+                            + " read by status, result and cancel.", javaType = "String")
+    public static final String REQUEST_ID = "CamelFluxKontextRequestId";
+    @Metadata(description = "The fal endpoint id the job was submitted to. Set after submit; read by status, result and"
+                            + " cancel to find the job's app.", javaType = "String")
+    public static final String ENDPOINT_ID = "CamelFluxKontextEndpointId";
+
+    // ---- output only
+
+    @Metadata(label = "producer", description = "The job's latest status: IN_QUEUE, IN_PROGRESS or COMPLETED.", javaType = "String")
+    public static final String STATUS = "CamelFluxKontextStatus";
+    @Metadata(label = "producer", description = "Jobs ahead of this one while it is IN_QUEUE.", javaType = "Integer")
+    public static final String QUEUE_POSITION = "CamelFluxKontextQueuePosition";
+    @Metadata(label = "producer", description = "The generated images' http(s) URLs, in order (data URIs of sync mode are"
+                                                + " left out: they are in the body).", javaType = "java.util.List<String>")
+    public static final String RESULT_IMAGE_URLS = "CamelFluxKontextResultImageUrls";
+    @Metadata(label = "producer", description = "How many images the job produced.", javaType = "Integer")
+    public static final String IMAGE_COUNT = "CamelFluxKontextImageCount";
+    @Metadata(label = "producer", description = "The seed the job used (pass it as CamelFluxKontextSeed to repeat the image).",
+              javaType = "Long")
+    public static final String RESULT_SEED = "CamelFluxKontextResultSeed";
+    @Metadata(label = "producer", description = "One NSFW flag per image, in order.", javaType = "java.util.List<Boolean>")
+    public static final String NSFW_CONCEPTS = "CamelFluxKontextNsfwConcepts";
+    @Metadata(label = "producer", description = "Suggested file names, one per image ({requestId}-{index}.{ext}); with one"
+                                                + " image CamelFileName is set too.", javaType = "java.util.List<String>")
+    public static final String FILE_NAMES = "CamelFluxKontextFileNames";
+    @Metadata(label = "producer", description = "fal's cancel answer: CANCELLATION_REQUESTED, OK or ALREADY_COMPLETED.",
+              javaType = "String")
+    public static final String CANCEL_STATUS = "CamelFluxKontextCancelStatus";
+
+    private FluxKontextConstants() {
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.fluxkontext.camel;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.fluxkontext.camel.client.FalQueueClient;
+import io.github.fluxkontext.camel.model.ImageFormat;
+import io.github.fluxkontext.camel.model.KontextInputImage;
+import io.github.fluxkontext.camel.model.KontextRequest;
+
+/**
+ * Turns the request's input images into the URLs fal receives: URLs and data URIs as given, local
+ * bytes inline as data URIs ({@code imageUpload=inline}) or uploaded to fal's storage first
+ * ({@code imageUpload=fal-storage}), in order.
+ */
+final class InputImageResolver {
+
+    private final FalQueueClient client;
+    private final boolean upload;
+
+    InputImageResolver(FalQueueClient client, boolean upload) {
+        this.client = client;
+        this.upload = upload;
+    }
+
+    /** fal's JSON input for the request, once every local image has its URL. */
+    CompletableFuture<Map<String, Object>> toFalInput(KontextRequest request) {
+        List<KontextInputImage> images = new ArrayList<>();
+        if (request.image() != null) {
+            images.add(request.image());
+        }
+        if (request.images() != null) {
+            images.addAll(request.images());
+        }
+        Map<KontextInputImage, CompletableFuture<String>> urls = new IdentityHashMap<>();
+        for (KontextInputImage image : images) {
+            urls.computeIfAbsent(image, this::urlOf);
+        }
+        return CompletableFuture.allOf(urls.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> request.toFalInput(image -> urls.get(image).join()));
+    }
+
+    private CompletableFuture<String> urlOf(KontextInputImage image) {
+        if (image.isUrl()) {
+            return CompletableFuture.completedFuture(image.url());
+        }
+        byte[] bytes = image.bytes();
+        ImageFormat format = ImageFormat.detect(bytes);
+        if (!upload) {
+            return CompletableFuture.completedFuture(KontextInputImage.toDataUri(bytes, format));
+        }
+        String name = image.fileName() != null ? image.fileName() : "image." + format.extension();
+        return client.upload(bytes, format.mimeType(), name);
+    }
+}

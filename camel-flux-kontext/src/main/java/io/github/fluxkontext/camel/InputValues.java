@@ -1,0 +1,171 @@
+package io.github.fluxkontext.camel;
+
+import java.io.File;
+import java.io.InputStream;
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextInputImage;
+import org.apache.camel.Exchange;
+
+/**
+ * Strict readers for values coming from headers and Map bodies: a header may be a String ("4") or
+ * typed (4), but never a value that would have to be guessed at ("4.5" for an integer, "yes" for a
+ * boolean). Failures name the source and what is allowed.
+ */
+final class InputValues {
+
+    private InputValues() {
+    }
+
+    static String string(Object value, String source) {
+        if (value == null || value instanceof CharSequence) {
+            return value == null ? null : value.toString();
+        }
+        throw new FluxKontextValidationException(source, value, "allowed: a text value");
+    }
+
+    /** A string-typed enum field that users also write as a number, such as safety_tolerance 2. */
+    static String stringOrInteger(Object value, String source) {
+        if (value instanceof Number) {
+            return String.valueOf(integral(value, source, "a number from 1 to 6 or the same as a string"));
+        }
+        return string(value, source);
+    }
+
+    static Integer integer(Object value, String source) {
+        if (value == null) {
+            return null;
+        }
+        long v = integral(value, source, "an integer");
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new FluxKontextValidationException(source, value, "allowed: an integer");
+        }
+        return (int) v;
+    }
+
+    static Long longValue(Object value, String source) {
+        return value == null ? null : integral(value, source, "an integer");
+    }
+
+    static Double number(Object value, String source) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (value instanceof CharSequence text) {
+            try {
+                return Double.valueOf(text.toString().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new FluxKontextValidationException(source, value, "allowed: a number");
+    }
+
+    static Boolean bool(Object value, String source) {
+        if (value == null || value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        if (value instanceof CharSequence text) {
+            String t = text.toString().trim();
+            if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+                return Boolean.valueOf(t);
+            }
+        }
+        throw new FluxKontextValidationException(source, value, "allowed: true or false");
+    }
+
+    private static long integral(Object value, String source, String allowed) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        try {
+            if (value instanceof BigInteger big) {
+                return big.longValueExact();
+            }
+            if (value instanceof Number n) {
+                return new BigDecimal(n.toString()).longValueExact();
+            }
+            if (value instanceof CharSequence text) {
+                return Long.parseLong(text.toString().trim());
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            // reported below
+        }
+        throw new FluxKontextValidationException(source, value, "allowed: " + allowed);
+    }
+
+    /**
+     * An input image from any value Camel routes carry: URL or data URI String, byte[], File, Path,
+     * InputStream, a KontextInputImage, or anything Camel converts to byte[] (a GenericFile from the
+     * file or ftp component, a stream cache...).
+     */
+    static KontextInputImage image(Object value, String source, Exchange exchange, long maxBytes, String fileName) {
+        if (value == null || value instanceof KontextInputImage) {
+            return (KontextInputImage) value;
+        }
+        if (value instanceof CharSequence text) {
+            return KontextInputImage.fromUrl(text.toString().trim());
+        }
+        if (value instanceof byte[] bytes) {
+            return KontextInputImage.fromBytes(bytes, fileName);
+        }
+        if (value instanceof File file) {
+            return KontextInputImage.fromFile(file);
+        }
+        if (value instanceof Path path) {
+            return KontextInputImage.fromPath(path);
+        }
+        if (value instanceof InputStream in) {
+            return KontextInputImage.fromStream(in, maxBytes, fileName);
+        }
+        byte[] converted = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, value);
+        if (converted != null) {
+            return KontextInputImage.fromBytes(converted, fileName);
+        }
+        throw new FluxKontextValidationException(source, value,
+                "allowed: an http(s) URL or data URI String, byte[], File, Path, InputStream or KontextInputImage");
+    }
+
+    /** Whether a value is a list-like container (Collection or array, but not byte[]). */
+    static boolean isList(Object value) {
+        return value instanceof Collection<?> || (value != null && value.getClass().isArray() && !(value instanceof byte[]));
+    }
+
+    static List<Object> asList(Object value) {
+        if (value instanceof Collection<?> c) {
+            return new ArrayList<>(c);
+        }
+        int n = Array.getLength(value);
+        List<Object> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(Array.get(value, i));
+        }
+        return list;
+    }
+
+    /** Input images from a list-like value (or a single value, which makes a list of one). */
+    static List<KontextInputImage> images(Object value, String source, Exchange exchange, long maxBytes) {
+        if (value == null) {
+            return null;
+        }
+        List<Object> items = isList(value) ? asList(value) : List.of(value);
+        List<KontextInputImage> images = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) == null) {
+                throw new FluxKontextValidationException(source + "[" + i + "]", null, "every entry must be an image URL, a data URI or image bytes");
+            }
+            images.add(image(items.get(i), source + "[" + i + "]", exchange, maxBytes, null));
+        }
+        return images;
+    }
+}

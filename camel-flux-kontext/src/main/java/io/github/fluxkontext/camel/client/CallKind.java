@@ -1,0 +1,19 @@
+package io.github.fluxkontext.camel.client;
+
+/** The kinds of call the client makes; the retry policy treats a submit differently from the rest. */
+public enum CallKind {
+    /** Creates a billed job: retried only where the job certainly was not created (unless configured otherwise). */
+    SUBMIT,
+    STATUS,
+    RESULT,
+    CANCEL,
+    /** fal storage upload (initiate and PUT): creates no job, so retried like status. */
+    UPLOAD,
+    /** Image download from the result's URL: retried like status. */
+    DOWNLOAD;
+
+    /** Whether the call may be repeated without creating anything a second time. */
+    public boolean isIdempotent() {
+        return this != SUBMIT;
+    }
+}

@@ -1,0 +1,222 @@
+package io.github.fluxkontext.camel.client;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.fluxkontext.camel.model.FalErrorDetail;
+import io.github.fluxkontext.camel.model.FluxKontextApiException;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.KontextImage;
+import io.github.fluxkontext.camel.model.KontextJob;
+import io.github.fluxkontext.camel.model.KontextLog;
+import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.model.KontextStatus;
+
+/** Reads fal's JSON answers into the model, and error answers into exceptions. */
+final class FalAnswers {
+
+    private static final int BODY_EXCERPT = 2000;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper;
+
+    FalAnswers(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** A submit or status answer. URLs are kept only when {@code keepUrl} accepts them. */
+    KontextJob job(FalResponse response, String endpointId, String knownRequestId, java.util.function.Predicate<String> keepUrl) {
+        JsonNode json = tree(response, knownRequestId, "job status");
+        // a status answer is about the job we asked for, whatever id its body claims
+        String requestId = knownRequestId != null ? knownRequestId : text(json, "request_id");
+        if (requestId == null) {
+            throw malformed(response, null, "it has no request_id");
+        }
+        String statusText = text(json, "status");
+        KontextStatus status;
+        if (statusText == null) {
+            // an answer without status is still a job handle (fal's schema requires only request_id and status)
+            status = knownRequestId == null ? KontextStatus.IN_QUEUE : null;
+            if (status == null) {
+                throw malformed(response, requestId, "it has no status");
+            }
+        } else {
+            status = parseStatus(statusText, requestId);
+        }
+        return new KontextJob(requestId, endpointId, status, integer(json, "queue_position"),
+                kept(text(json, "status_url"), keepUrl), kept(text(json, "response_url"), keepUrl),
+                kept(text(json, "cancel_url"), keepUrl), logs(json.get("logs")), text(json, "error"),
+                text(json, "error_type"), number(json.path("metrics"), "inference_time"));
+    }
+
+    KontextResult result(FalResponse response, String requestId) {
+        JsonNode json = tree(response, requestId, "result");
+        JsonNode images = json.get("images");
+        if (images == null || !images.isArray()) {
+            throw malformed(response, requestId, "it has no images list");
+        }
+        List<KontextImage> list = new ArrayList<>();
+        for (JsonNode image : images) {
+            String url = text(image, "url");
+            if (url == null) {
+                throw malformed(response, requestId, "an image has no url");
+            }
+            list.add(new KontextImage(url, integer(image, "width"), integer(image, "height"), text(image, "content_type"),
+                    text(image, "file_name"), longValue(image, "file_size")));
+        }
+        List<Boolean> nsfw = new ArrayList<>();
+        json.path("has_nsfw_concepts").forEach(flag -> nsfw.add(flag.asBoolean()));
+        Map<String, Object> timings = json.path("timings").isObject() ? mapper.convertValue(json.get("timings"), MAP) : Map.of();
+        return new KontextResult(requestId, list, longValue(json, "seed"), nsfw, text(json, "prompt"), timings,
+                mapper.convertValue(json, MAP));
+    }
+
+    /** fal's cancel answer value ({@code status} field), or null. */
+    String cancelStatus(FalResponse response) {
+        try {
+            return text(mapper.readTree(response.body()), "status");
+        } catch (IOException | RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    /** Turns an error answer into an exception carrying status, detail, error type and request id. */
+    FluxKontextApiException error(FalResponse response, String what, String requestId, KontextStatus lastStatus) {
+        List<FalErrorDetail> details = new ArrayList<>();
+        String errorType = response.header("x-fal-error-type");
+        String message = null;
+        try {
+            JsonNode json = mapper.readTree(response.body());
+            if (json != null && json.isObject()) {
+                JsonNode detail = json.get("detail");
+                if (detail != null && detail.isArray()) {
+                    for (JsonNode entry : detail) {
+                        details.add(detail(entry));
+                    }
+                } else if (detail != null && detail.isTextual()) {
+                    details.add(new FalErrorDetail(List.of("body"), detail.asText(), null, null, null));
+                }
+                if (text(json, "error_type") != null) {
+                    errorType = text(json, "error_type");
+                }
+                message = text(json, "message");
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // not JSON (e.g. an HTML error page from a proxy): the excerpt in the message says what came back
+        }
+        String id = requestId != null ? requestId : response.header("x-fal-request-id");
+        StringBuilder text = new StringBuilder("fal answered HTTP ").append(response.statusCode()).append(" to ").append(what);
+        if (id != null) {
+            text.append(" (request ").append(id).append(')');
+        }
+        if (!details.isEmpty()) {
+            text.append(": ").append(String.join("; ", details.stream().map(FalErrorDetail::toString).toList()));
+        } else if (message != null) {
+            text.append(": ").append(message);
+        } else if (response.body().length > 0) {
+            text.append(": ").append(response.bodyText(300));
+        }
+        if (errorType != null) {
+            text.append(" [error_type ").append(errorType).append(']');
+        }
+        text.append(hint(response.statusCode()));
+        return new FluxKontextApiException(text.toString(), response.statusCode(), details, errorType,
+                RetryPolicy.isTransient(response), response.bodyText(BODY_EXCERPT), id, lastStatus);
+    }
+
+    private static String hint(int status) {
+        return switch (status) {
+            case 401, 403 -> ". Check the apiKey (or FAL_KEY) and authScheme.";
+            case 404 -> ". The request id or endpoint id is not known there, or the result has expired.";
+            case 422 -> ". The input was rejected; see the details.";
+            case 429 -> ". Too many requests: slow down or raise maxRetries.";
+            default -> "";
+        };
+    }
+
+    private FalErrorDetail detail(JsonNode entry) {
+        if (!entry.isObject()) {
+            return new FalErrorDetail(List.of(), entry.asText(), null, null, null);
+        }
+        List<Object> loc = entry.has("loc") ? mapper.convertValue(entry.get("loc"), new TypeReference<List<Object>>() {
+        }) : List.of();
+        Map<String, Object> ctx = entry.path("ctx").isObject() ? mapper.convertValue(entry.get("ctx"), MAP) : null;
+        return new FalErrorDetail(loc, text(entry, "msg"), text(entry, "type"), text(entry, "url"), ctx);
+    }
+
+    private static KontextStatus parseStatus(String value, String requestId) {
+        try {
+            return KontextStatus.valueOf(value);
+        } catch (IllegalArgumentException unknown) {
+            // fal documents only these three; looping on anything else could wait forever
+            throw new FluxKontextException("fal reported status '" + value + "' for job " + requestId
+                                           + ", which is none of IN_QUEUE, IN_PROGRESS, COMPLETED; stopped waiting."
+                                           + " Check the job with flux-kontext:status later.", requestId, null, null);
+        }
+    }
+
+    /** Log lines: fal's flat shape {message, level, source, timestamp}, or the older {labels:{level, source}}. */
+    private static List<KontextLog> logs(JsonNode logs) {
+        if (logs == null || !logs.isArray()) {
+            return List.of();
+        }
+        List<KontextLog> list = new ArrayList<>();
+        for (JsonNode entry : logs) {
+            JsonNode labels = entry.path("labels");
+            list.add(new KontextLog(text(entry, "message"), first(text(entry, "level"), text(labels, "level")),
+                    first(text(entry, "source"), text(labels, "source")), text(entry, "timestamp")));
+        }
+        return list;
+    }
+
+    private JsonNode tree(FalResponse response, String requestId, String what) {
+        try {
+            JsonNode json = mapper.readTree(response.body());
+            if (json == null || !json.isObject()) {
+                throw malformed(response, requestId, "it is not a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw malformed(response, requestId, "it is not JSON (" + e.getMessage() + ") while reading the " + what);
+        }
+    }
+
+    private static FluxKontextException malformed(FalResponse response, String requestId, String why) {
+        return new FluxKontextException("fal's answer (HTTP " + response.statusCode() + ") cannot be read: " + why
+                                        + ". Body: " + response.bodyText(300), requestId, null, null);
+    }
+
+    private static String kept(String url, java.util.function.Predicate<String> keep) {
+        return url != null && keep.test(url) ? url : null;
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static Integer integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isNumber() ? value.intValue() : null;
+    }
+
+    private static Long longValue(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isNumber() ? value.longValue() : null;
+    }
+
+    private static Double number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isNumber() ? value.doubleValue() : null;
+    }
+}

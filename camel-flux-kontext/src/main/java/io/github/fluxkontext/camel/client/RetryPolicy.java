@@ -1,0 +1,150 @@
+package io.github.fluxkontext.camel.client;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ContentTooLongException;
+import org.apache.hc.core5.http.RequestNotExecutedException;
+
+/**
+ * The one place that decides whether a failed call is sent again, and when. Modelled on fal's JS
+ * client ({@code retry.ts}): exponential backoff from {@code baseDelay}, doubled per retry, capped at
+ * {@code maxDelay}, with ±25% jitter; unlike fal's clients it honours {@code Retry-After} (seconds or
+ * HTTP date), capped at {@code maxDelay} too.
+ * <ul>
+ * <li>Status, result, cancel, upload, download: retried on 429, 500, 502, 503, 504 and I/O errors.</li>
+ * <li>Submit: see {@link SubmitRetry}.</li>
+ * <li>Never: a 504 with {@code X-Fal-Request-Timeout-Type: user} (the caller's own start deadline
+ * expired), other 4xx, an answer larger than allowed.</li>
+ * </ul>
+ */
+public final class RetryPolicy {
+
+    static final Set<Integer> TRANSIENT_STATUSES = Set.of(429, 500, 502, 503, 504);
+    /** Statuses that say the request was turned away before a job was created. */
+    static final Set<Integer> SUBMIT_SAFE_STATUSES = Set.of(429, 503);
+
+    private final int maxRetries;
+    private final Duration baseDelay;
+    private final Duration maxDelay;
+    private final SubmitRetry submitRetry;
+
+    public RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay, SubmitRetry submitRetry) {
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("maxRetries must be 0 or more, was " + maxRetries);
+        }
+        this.maxRetries = maxRetries;
+        this.baseDelay = baseDelay;
+        this.maxDelay = maxDelay.compareTo(baseDelay) < 0 ? baseDelay : maxDelay;
+        this.submitRetry = submitRetry;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** Whether an answer with this status is transient: worth trying again later. */
+    public static boolean isTransient(FalResponse response) {
+        return TRANSIENT_STATUSES.contains(response.statusCode()) && !isUserTimeout(response);
+    }
+
+    /** A 504 caused by the caller's own {@code x-fal-request-timeout}: trying again cannot help. */
+    public static boolean isUserTimeout(FalResponse response) {
+        return response.statusCode() == 504 && "user".equalsIgnoreCase(response.header("x-fal-request-timeout-type"));
+    }
+
+    /**
+     * The delay before retrying a call that got this answer, or empty when it must not be retried.
+     *
+     * @param retriesDone retries already made for this call
+     */
+    public Optional<Duration> afterResponse(CallKind kind, int retriesDone, FalResponse response) {
+        if (retriesDone >= maxRetries || !isTransient(response)) {
+            return Optional.empty();
+        }
+        if (kind == CallKind.SUBMIT && !submitMayRetry(SUBMIT_SAFE_STATUSES.contains(response.statusCode()))) {
+            return Optional.empty();
+        }
+        Duration delay = backoff(retriesDone);
+        Optional<Duration> advertised = parseRetryAfter(response.header("retry-after"), Instant.now());
+        if (advertised.isPresent() && advertised.get().compareTo(delay) > 0) {
+            delay = advertised.get().compareTo(maxDelay) > 0 ? maxDelay : advertised.get();
+        }
+        return Optional.of(delay);
+    }
+
+    /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
+    public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
+        if (retriesDone >= maxRetries || !(error instanceof java.io.IOException) || error instanceof ContentTooLongException) {
+            return Optional.empty();
+        }
+        if (kind == CallKind.SUBMIT && !submitMayRetry(neverReachedServer(error))) {
+            return Optional.empty();
+        }
+        return Optional.of(backoff(retriesDone));
+    }
+
+    /**
+     * Whether the request certainly never reached the server, so no job can have been created: the
+     * connection was refused, could not be opened in time, the host is unknown, or the request was
+     * never written.
+     */
+    public static boolean neverReachedServer(Throwable error) {
+        return error instanceof ConnectException || error instanceof ConnectTimeoutException
+               || error instanceof UnknownHostException || error instanceof NoRouteToHostException
+               || error instanceof RequestNotExecutedException || error instanceof ConnectionRequestTimeoutException;
+    }
+
+    private boolean submitMayRetry(boolean certainlyNotCreated) {
+        return switch (submitRetry) {
+            case SAFE -> certainlyNotCreated;
+            case ALL -> true;
+            case NONE -> false;
+        };
+    }
+
+    /** {@code baseDelay * 2^retriesDone}, capped at {@code maxDelay}, times a jitter of 0.75 to 1.25. */
+    Duration backoff(int retriesDone) {
+        double exponential = baseDelay.toMillis() * Math.pow(2, Math.min(retriesDone, 30));
+        double capped = Math.min(exponential, maxDelay.toMillis());
+        double jittered = capped * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5);
+        return Duration.ofMillis(Math.max(1, Math.round(jittered)));
+    }
+
+    /** Parses {@code Retry-After}: delta seconds, or an HTTP date (RFC 7231). Empty when absent or unreadable. */
+    public static Optional<Duration> parseRetryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String v = value.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration until = Duration.between(now, at);
+                return Optional.of(until.isNegative() ? Duration.ZERO : until);
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RetryPolicy[maxRetries=" + maxRetries + ", baseDelay=" + baseDelay + ", maxDelay=" + maxDelay
+               + ", submitRetry=" + submitRetry + "]";
+    }
+}

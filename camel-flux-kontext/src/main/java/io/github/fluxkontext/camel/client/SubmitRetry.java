@@ -1,0 +1,20 @@
+package io.github.fluxkontext.camel.client;
+
+/**
+ * Which failed submits are sent again. A submit creates a billed job and fal has no idempotency key,
+ * so a retry after an answer that may have come from a created job can pay for the job twice.
+ */
+public enum SubmitRetry {
+    /**
+     * Default: only where the job certainly was not created: 429, 503, and a connection that never
+     * reached the server (refused, unknown host, connect timeout, request never written).
+     */
+    SAFE,
+    /**
+     * Also 500, 502, 504 and connections that broke after the request was sent. May create duplicate,
+     * billed jobs.
+     */
+    ALL,
+    /** Never retry a submit. */
+    NONE
+}

@@ -1,0 +1,285 @@
+package io.github.fluxkontext.camel.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A typed FLUX.1 Kontext request: the body type that gives full control. Fields left unset are not
+ * sent, so fal applies its own defaults. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * KontextRequest request = KontextRequest.builder()
+ *         .prompt("Put a donut next to the flour.")
+ *         .image(KontextInputImage.fromPath(Path.of("kitchen.png")))
+ *         .outputFormat("png")
+ *         .seed(42L)
+ *         .build();
+ * }</pre>
+ */
+public final class KontextRequest {
+
+    /** fal's field names. */
+    public static final String PROMPT = "prompt";
+    public static final String IMAGE_URL = "image_url";
+    public static final String IMAGE_URLS = "image_urls";
+    public static final String SEED = "seed";
+    public static final String GUIDANCE_SCALE = "guidance_scale";
+    public static final String NUM_IMAGES = "num_images";
+    public static final String SAFETY_TOLERANCE = "safety_tolerance";
+    public static final String OUTPUT_FORMAT = "output_format";
+    public static final String ASPECT_RATIO = "aspect_ratio";
+    public static final String ENHANCE_PROMPT = "enhance_prompt";
+    public static final String SYNC_MODE = "sync_mode";
+
+    private final String prompt;
+    private final KontextInputImage image;
+    private final List<KontextInputImage> images;
+    private final Long seed;
+    private final Double guidanceScale;
+    private final Integer numImages;
+    private final String safetyTolerance;
+    private final String outputFormat;
+    private final String aspectRatio;
+    private final Boolean enhancePrompt;
+    private final Boolean syncMode;
+    private final Map<String, Object> extra;
+
+    private KontextRequest(Builder b) {
+        this.prompt = b.prompt;
+        this.image = b.image;
+        this.images = b.images == null ? null : Collections.unmodifiableList(new ArrayList<>(b.images));
+        this.seed = b.seed;
+        this.guidanceScale = b.guidanceScale;
+        this.numImages = b.numImages;
+        this.safetyTolerance = b.safetyTolerance;
+        this.outputFormat = b.outputFormat;
+        this.aspectRatio = b.aspectRatio;
+        this.enhancePrompt = b.enhancePrompt;
+        this.syncMode = b.syncMode;
+        this.extra = Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this request's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder().prompt(prompt).image(image).seed(seed).guidanceScale(guidanceScale)
+                .numImages(numImages).safetyTolerance(safetyTolerance).outputFormat(outputFormat)
+                .aspectRatio(aspectRatio).enhancePrompt(enhancePrompt).syncMode(syncMode);
+        b.images = images == null ? null : new ArrayList<>(images);
+        b.extra.putAll(extra);
+        return b;
+    }
+
+    public String prompt() {
+        return prompt;
+    }
+
+    /** The input image of {@code edit} ({@code image_url}), or null. */
+    public KontextInputImage image() {
+        return image;
+    }
+
+    /** The input images of {@code multi} ({@code image_urls}), or null when not set. */
+    public List<KontextInputImage> images() {
+        return images;
+    }
+
+    public Long seed() {
+        return seed;
+    }
+
+    public Double guidanceScale() {
+        return guidanceScale;
+    }
+
+    public Integer numImages() {
+        return numImages;
+    }
+
+    public String safetyTolerance() {
+        return safetyTolerance;
+    }
+
+    public String outputFormat() {
+        return outputFormat;
+    }
+
+    public String aspectRatio() {
+        return aspectRatio;
+    }
+
+    public Boolean enhancePrompt() {
+        return enhancePrompt;
+    }
+
+    public Boolean syncMode() {
+        return syncMode;
+    }
+
+    /** Fields this version does not model, passed to fal untouched (forward compatibility). */
+    public Map<String, Object> extra() {
+        return extra;
+    }
+
+    /**
+     * fal's JSON input: snake_case names, unset fields absent, {@code safety_tolerance} as a string.
+     *
+     * @param imageUrlOf turns each input image into the URL sent (data URI or uploaded file URL)
+     */
+    public Map<String, Object> toFalInput(Function<KontextInputImage, String> imageUrlOf) {
+        Map<String, Object> input = new LinkedHashMap<>(extra);
+        put(input, PROMPT, prompt);
+        if (image != null) {
+            input.put(IMAGE_URL, imageUrlOf.apply(image));
+        }
+        if (images != null) {
+            input.put(IMAGE_URLS, images.stream().map(imageUrlOf).toList());
+        }
+        put(input, SEED, seed);
+        put(input, GUIDANCE_SCALE, guidanceScale);
+        put(input, NUM_IMAGES, numImages);
+        put(input, SAFETY_TOLERANCE, safetyTolerance);
+        put(input, OUTPUT_FORMAT, outputFormat);
+        put(input, ASPECT_RATIO, aspectRatio);
+        put(input, ENHANCE_PROMPT, enhancePrompt);
+        put(input, SYNC_MODE, syncMode);
+        return input;
+    }
+
+    private static void put(Map<String, Object> input, String name, Object value) {
+        if (value != null) {
+            input.put(name, value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KontextRequest[prompt=" + prompt + ", image=" + image + ", images=" + images + ", seed=" + seed
+               + ", guidanceScale=" + guidanceScale + ", numImages=" + numImages + ", safetyTolerance="
+               + safetyTolerance + ", outputFormat=" + outputFormat + ", aspectRatio=" + aspectRatio
+               + ", enhancePrompt=" + enhancePrompt + ", syncMode=" + syncMode + ", extra=" + extra.keySet() + "]";
+    }
+
+    /** Builds a {@link KontextRequest}; every setter accepts null to leave the field unset. */
+    public static final class Builder {
+        private String prompt;
+        private KontextInputImage image;
+        private List<KontextInputImage> images;
+        private Long seed;
+        private Double guidanceScale;
+        private Integer numImages;
+        private String safetyTolerance;
+        private String outputFormat;
+        private String aspectRatio;
+        private Boolean enhancePrompt;
+        private Boolean syncMode;
+        private final Map<String, Object> extra = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The edit instruction or the text-to-image prompt (required). */
+        public Builder prompt(String prompt) {
+            this.prompt = prompt;
+            return this;
+        }
+
+        /** The input image of {@code edit}. */
+        public Builder image(KontextInputImage image) {
+            this.image = image;
+            return this;
+        }
+
+        /** The input image of {@code edit}, as an http(s) URL or data URI. */
+        public Builder imageUrl(String url) {
+            return image(url == null ? null : KontextInputImage.fromUrl(url));
+        }
+
+        /** The input images of {@code multi}, in order. */
+        public Builder images(List<KontextInputImage> images) {
+            this.images = images == null ? null : new ArrayList<>(images);
+            return this;
+        }
+
+        /** The input images of {@code multi}, as http(s) URLs or data URIs, in order. */
+        public Builder imageUrls(List<String> urls) {
+            return images(urls == null ? null : urls.stream().map(KontextInputImage::fromUrl).toList());
+        }
+
+        /** Adds one input image of {@code multi}. */
+        public Builder addImage(KontextInputImage image) {
+            if (images == null) {
+                images = new ArrayList<>();
+            }
+            images.add(image);
+            return this;
+        }
+
+        public Builder seed(Long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** 1 to 20; fal's default is 3.5. */
+        public Builder guidanceScale(Double guidanceScale) {
+            this.guidanceScale = guidanceScale;
+            return this;
+        }
+
+        /** 1 to 4; fal's default is 1. */
+        public Builder numImages(Integer numImages) {
+            this.numImages = numImages;
+            return this;
+        }
+
+        /** "1" (strictest) to "6"; fal's default is "2". */
+        public Builder safetyTolerance(String safetyTolerance) {
+            this.safetyTolerance = safetyTolerance;
+            return this;
+        }
+
+        /** {@code jpeg} (fal's default) or {@code png}. */
+        public Builder outputFormat(String outputFormat) {
+            this.outputFormat = outputFormat;
+            return this;
+        }
+
+        /** One of 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16, 9:21. */
+        public Builder aspectRatio(String aspectRatio) {
+            this.aspectRatio = aspectRatio;
+            return this;
+        }
+
+        public Builder enhancePrompt(Boolean enhancePrompt) {
+            this.enhancePrompt = enhancePrompt;
+            return this;
+        }
+
+        /** When true, fal returns the images inline as data URIs. */
+        public Builder syncMode(Boolean syncMode) {
+            this.syncMode = syncMode;
+            return this;
+        }
+
+        /** A field this version does not model, sent to fal as given (fal's snake_case name). */
+        public Builder extra(String falName, Object value) {
+            if (value == null) {
+                extra.remove(falName);
+            } else {
+                extra.put(falName, value);
+            }
+            return this;
+        }
+
+        public KontextRequest build() {
+            return new KontextRequest(this);
+        }
+    }
+}

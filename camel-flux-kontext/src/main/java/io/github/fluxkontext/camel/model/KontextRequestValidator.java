@@ -1,0 +1,176 @@
+package io.github.fluxkontext.camel.model;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks a request against FLUX.1 Kontext's input schema before anything is sent, so bad input costs
+ * nothing. Each failure names the fal field, the value and what is allowed.
+ */
+public final class KontextRequestValidator {
+
+    public static final List<String> OUTPUT_FORMATS = List.of("jpeg", "png");
+    public static final List<String> ASPECT_RATIOS = List.of("21:9", "16:9", "4:3", "3:2", "1:1", "2:3", "3:4", "9:16", "9:21");
+    public static final List<String> SAFETY_TOLERANCES = List.of("1", "2", "3", "4", "5", "6");
+    /** fal's storage takes single uploads up to about 90 MB (larger ones need its multipart flow). */
+    public static final long MAX_UPLOAD_SIZE = 90L * 1024 * 1024;
+    private static final Set<String> URL_SCHEMES = Set.of("http", "https");
+
+    private KontextRequestValidator() {
+    }
+
+    /**
+     * @param request        the merged request
+     * @param task           what the job does (decides the images it takes)
+     * @param maxInlineBytes the largest image that may travel inline as a data URI
+     * @param inlineLocal    whether local images will be inlined (false when they are uploaded)
+     * @throws FluxKontextValidationException on the first rule broken
+     */
+    public static void validate(KontextRequest request, KontextTask task, long maxInlineBytes, boolean inlineLocal) {
+        String prompt = request.prompt();
+        if (prompt == null || prompt.isBlank()) {
+            throw new FluxKontextValidationException(KontextRequest.PROMPT, prompt,
+                    "a non-blank prompt is required (body String, header CamelFluxKontextPrompt or option prompt)");
+        }
+        checkImages(request, task, maxInlineBytes, inlineLocal);
+        Double guidance = request.guidanceScale();
+        if (guidance != null && !(guidance >= 1.0 && guidance <= 20.0)) {
+            throw new FluxKontextValidationException(KontextRequest.GUIDANCE_SCALE, guidance, "allowed: a number from 1 to 20");
+        }
+        Integer numImages = request.numImages();
+        if (numImages != null && (numImages < 1 || numImages > 4)) {
+            throw new FluxKontextValidationException(KontextRequest.NUM_IMAGES, numImages, "allowed: an integer from 1 to 4");
+        }
+        oneOf(KontextRequest.SAFETY_TOLERANCE, request.safetyTolerance(), SAFETY_TOLERANCES);
+        oneOf(KontextRequest.OUTPUT_FORMAT, request.outputFormat(), OUTPUT_FORMATS);
+        oneOf(KontextRequest.ASPECT_RATIO, request.aspectRatio(), ASPECT_RATIOS);
+    }
+
+    private static void checkImages(KontextRequest request, KontextTask task, long maxInlineBytes, boolean inlineLocal) {
+        KontextInputImage image = request.image();
+        List<KontextInputImage> images = request.images();
+        switch (task) {
+            case TEXT_TO_IMAGE -> {
+                if (image != null) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URL, image,
+                            "text-to-image takes no input image; use flux-kontext:edit to edit an image");
+                }
+                if (images != null) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images.size() + " images",
+                            "text-to-image takes no input image; use flux-kontext:multi to combine images");
+                }
+            }
+            case EDIT -> {
+                if (images != null) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images.size() + " images",
+                            "edit takes exactly one image (image_url); use flux-kontext:multi for several");
+                }
+                if (image == null) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URL, null,
+                            "edit needs exactly one input image: an image body (byte[], File, Path, InputStream),"
+                            + " header CamelFluxKontextImageUrl or option imageUrl");
+                }
+                checkImage(KontextRequest.IMAGE_URL, image, maxInlineBytes, inlineLocal);
+            }
+            case MULTI -> {
+                if (image != null) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URL, image,
+                            "multi takes its images as a list (image_urls: a List body or header CamelFluxKontextImageUrls)");
+                }
+                if (images == null || images.isEmpty()) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images == null ? null : "an empty list",
+                            "multi needs at least one input image: a List body or header CamelFluxKontextImageUrls");
+                }
+                for (int i = 0; i < images.size(); i++) {
+                    if (images.get(i) == null) {
+                        throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS + "[" + i + "]", null,
+                                "every entry must be an image URL, a data URI or image bytes");
+                    }
+                    checkImage(KontextRequest.IMAGE_URLS + "[" + i + "]", images.get(i), maxInlineBytes, inlineLocal);
+                }
+            }
+            default -> throw new IllegalStateException("unknown task " + task);
+        }
+    }
+
+    private static void checkImage(String field, KontextInputImage image, long maxInlineBytes, boolean inlineLocal) {
+        if (image.isUrl()) {
+            String url = image.url();
+            if (url.regionMatches(true, 0, "data:", 0, 5)) {
+                checkDataUri(field, url, maxInlineBytes);
+            } else {
+                checkHttpUrl(field, url);
+            }
+            return;
+        }
+        long size = image.size();
+        if (size == 0) {
+            throw new FluxKontextValidationException(field, "0 bytes", "an image must not be empty");
+        }
+        if (image.format() == null) {
+            throw new FluxKontextValidationException(field, image + " (" + size + " bytes)",
+                    "the data is not an image of an accepted type; allowed: " + ImageFormat.ACCEPTED);
+        }
+        if (inlineLocal && size > maxInlineBytes) {
+            throw new FluxKontextValidationException(field, image + " of " + size + " bytes",
+                    "images sent inline may hold at most " + maxInlineBytes
+                    + " bytes (option maxInlineImageSize); for larger images set imageUpload=fal-storage to upload them to fal's storage");
+        }
+        if (!inlineLocal && size > MAX_UPLOAD_SIZE) {
+            throw new FluxKontextValidationException(field, image + " of " + size + " bytes",
+                    "uploads to fal's storage may hold at most " + MAX_UPLOAD_SIZE + " bytes");
+        }
+    }
+
+    private static void checkHttpUrl(String field, String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme == null || !URL_SCHEMES.contains(scheme) || uri.getHost() == null) {
+                throw new FluxKontextValidationException(field, url, "allowed: an http(s) URL with a host, or a data:image/...;base64 URI");
+            }
+        } catch (URISyntaxException e) {
+            throw new FluxKontextValidationException(field, url, "not a valid URL (" + e.getReason()
+                    + "); allowed: an http(s) URL or a data:image/...;base64 URI");
+        }
+    }
+
+    /** data:[image/png|jpeg|webp|gif|avif];base64,[payload], with a payload that decodes and fits inline. */
+    private static void checkDataUri(String field, String uri, long maxInlineBytes) {
+        int comma = uri.indexOf(',');
+        String header = comma < 0 ? uri : uri.substring(5, comma);
+        String[] parts = header.split(";");
+        if (comma < 0 || parts.length < 2 || !"base64".equalsIgnoreCase(parts[parts.length - 1])) {
+            throw new FluxKontextValidationException(field, uri, "a data URI must have the form data:image/<type>;base64,<data>");
+        }
+        if (ImageFormat.ofMimeType(parts[0]) == null) {
+            throw new FluxKontextValidationException(field, uri, "the data URI's type '" + parts[0]
+                    + "' is not an accepted image type; allowed: " + ImageFormat.ACCEPTED);
+        }
+        int payloadChars = uri.length() - comma - 1;
+        if (payloadChars == 0) {
+            throw new FluxKontextValidationException(field, uri, "the data URI holds no data");
+        }
+        long decodedSize = (long) payloadChars * 3 / 4;
+        if (decodedSize > maxInlineBytes) {
+            throw new FluxKontextValidationException(field, "a data URI of about " + decodedSize + " bytes",
+                    "images sent inline may hold at most " + maxInlineBytes
+                    + " bytes (option maxInlineImageSize); use an http(s) URL or imageUpload=fal-storage with the image bytes");
+        }
+        try {
+            Base64.getDecoder().decode(uri.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw new FluxKontextValidationException(field, uri, "the data URI's payload is not valid base64 (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void oneOf(String field, String value, List<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw new FluxKontextValidationException(field, value, "allowed: " + String.join(", ", allowed));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.github.fluxkontext.camel.model;
+
+/**
+ * A job's queue status as fal reports it. fal has no failure state: a failed job is
+ * {@link #COMPLETED} with an error.
+ */
+public enum KontextStatus {
+    IN_QUEUE,
+    IN_PROGRESS,
+    COMPLETED;
+
+    /** Whether the job will not change any more. */
+    public boolean isTerminal() {
+        return this == COMPLETED;
+    }
+}

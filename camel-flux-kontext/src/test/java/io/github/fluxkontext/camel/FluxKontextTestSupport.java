@@ -1,0 +1,89 @@
+package io.github.fluxkontext.camel;
+
+import java.time.Duration;
+
+import io.github.fluxkontext.simulator.FalOperation;
+import io.github.fluxkontext.simulator.FalSimulator;
+import io.github.fluxkontext.simulator.FalSimulatorExtension;
+import io.github.fluxkontext.simulator.JournalEntry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Runs routes against the fal simulator: the component's defaults point at it with a known key,
+ * and short poll and retry intervals keep the tests quick.
+ */
+public abstract class FluxKontextTestSupport extends CamelTestSupport {
+
+    /** fal keys look like key_id:key_secret. */
+    protected static final String KEY = "sim-key-id-7f3a:sim-key-secret-91c2";
+
+    protected static final Duration QUEUE_TIME = Duration.ofMillis(30);
+    protected static final Duration RUN_TIME = Duration.ofMillis(60);
+
+    @RegisterExtension
+    protected static final FalSimulatorExtension FAL = FalSimulatorExtension.create(simulator -> simulator
+            .apiKey(KEY)
+            .queueTime(QUEUE_TIME)
+            .runTime(RUN_TIME)
+            .runners(16)
+            .imageScale(0.125));
+
+    /** Each test starts from an empty simulator with the default timings, whatever the test before did. */
+    @BeforeEach
+    void resetSimulator() {
+        sim().reset();
+        sim().setTimings(QUEUE_TIME, RUN_TIME);
+    }
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        FluxKontextComponent component = new FluxKontextComponent();
+        configure(component.getConfiguration());
+        context.addComponent("flux-kontext", component);
+        return context;
+    }
+
+    /** The component-wide defaults of the tests; subclasses may change them. */
+    protected void configure(FluxKontextConfiguration configuration) {
+        configuration.setBaseUrl(FAL.baseUrl());
+        configuration.setStorageUrl(FAL.baseUrl());
+        configuration.setApiKey(KEY);
+        configuration.setAuthScheme("Key");
+        configuration.setPollInterval(20);
+        configuration.setMaxPollInterval(100);
+        configuration.setRetryDelay(20);
+        configuration.setMaxRetryDelay(200);
+        configuration.setTimeout(30_000);
+    }
+
+    protected static FalSimulator sim() {
+        return FAL.simulator();
+    }
+
+    /** The one submit the simulator received. */
+    protected static JournalEntry onlySubmit() {
+        var submits = sim().journal().entries(FalOperation.SUBMIT);
+        if (submits.size() != 1) {
+            throw new AssertionError("expected exactly one submit, got " + submits.size());
+        }
+        return submits.get(0);
+    }
+
+    /** Sends a body and returns the exception the route failed with, unwrapped from Camel's. */
+    protected <T extends Throwable> T failure(Class<T> type, String uri, Object body, java.util.Map<String, Object> headers) {
+        CamelExecutionException e = assertThrows(CamelExecutionException.class,
+                () -> template.requestBodyAndHeaders(uri, body, headers));
+        Throwable cause = e.getCause();
+        if (!type.isInstance(cause)) {
+            throw new AssertionError("expected " + type.getSimpleName() + " but was " + cause, cause);
+        }
+        return type.cast(cause);
+    }
+}
