@@ -9,6 +9,7 @@ import io.github.fluxkontext.simulator.JournalEntry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,6 +62,18 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
         configuration.setRetryDelay(20);
         configuration.setMaxRetryDelay(200);
         configuration.setTimeout(30_000);
+    }
+
+    /** Whatever a test did, the key must not have reached the log (the component logs at DEBUG here). */
+    @AfterAll
+    static void keyIsNotInTheLog() throws java.io.IOException {
+        java.nio.file.Path log = java.nio.file.Path.of("target", "test.log");
+        if (java.nio.file.Files.exists(log)) {
+            String text = java.nio.file.Files.readString(log);
+            if (text.contains(KEY) || text.contains(KEY.substring(KEY.indexOf(':') + 1))) {
+                throw new AssertionError("the API key appears in target/test.log");
+            }
+        }
     }
 
     protected static FalSimulator sim() {

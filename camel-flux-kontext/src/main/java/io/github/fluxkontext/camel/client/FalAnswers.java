@@ -100,7 +100,7 @@ final class FalAnswers {
                         details.add(detail(entry));
                     }
                 } else if (detail != null && detail.isTextual()) {
-                    details.add(new FalErrorDetail(List.of("body"), detail.asText(), null, null, null));
+                    details.add(new FalErrorDetail(List.of(), detail.asText(), null, null, null));
                 }
                 if (text(json, "error_type") != null) {
                     errorType = text(json, "error_type");
