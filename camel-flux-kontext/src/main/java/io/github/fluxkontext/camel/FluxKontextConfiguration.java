@@ -117,7 +117,7 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The Kontext model: {@code pro} or {@code max} (the larger, slower one). Picks the fal endpoint of the
+     * The Kontext model: pro or max (the larger, slower one). Picks the fal endpoint of the
      * operation.
      */
     public void setModel(String model) {
@@ -130,7 +130,7 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * A fal endpoint id that replaces the one chosen by operation and model, for other Kontext variants
-     * (e.g. {@code fal-ai/flux-kontext/dev}). For status, result and cancel it names the app of the job
+     * (e.g. fal-ai/flux-kontext/dev). For status, result and cancel it names the app of the job
      * when neither the header CamelFluxKontextEndpointId nor a KontextJob body does.
      */
     public void setEndpointId(String endpointId) {
@@ -231,7 +231,7 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Whether fal enhances the prompt before generating.
+     * Whether fal enhances the prompt before generating. Unset, it is not sent and fal applies its default (false).
      */
     public void setEnhancePrompt(Boolean enhancePrompt) {
         this.enhancePrompt = enhancePrompt;
@@ -242,7 +242,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Whether fal returns the images inline as data URIs instead of URLs (and keeps no copy).
+     * Whether fal returns the images inline as data URIs instead of URLs (and keeps no copy). Unset, it is not sent and fal
+     * applies its default (false).
      */
     public void setSyncMode(Boolean syncMode) {
         this.syncMode = syncMode;
@@ -266,8 +267,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * What the body holds when a job completed: result (a KontextResult), bytes (the image as byte[], or a
-     * List<byte[]> for several, downloaded or decoded) or urls (a List<String>).
+     * What the body holds when a job completed: result (a KontextResult), bytes (the image as a byte array, or a
+     * list of byte arrays for several, downloaded or decoded) or urls (a list of the image URLs).
      */
     public void setOutputType(String outputType) {
         this.outputType = outputType;
@@ -336,7 +337,7 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * How local images (byte[], File, Path, InputStream bodies) reach fal: inline as data URIs (accepted by
+     * How local images (byte array, File, Path, InputStream bodies) reach fal: inline as data URIs (accepted by
      * fal and by aggregators), or fal-storage: uploaded to fal's storage at storageUrl first, then sent as
      * a URL.
      */

@@ -19,7 +19,7 @@ public final class FluxKontextConstants {
     @Metadata(label = "producer", description = "The input image of edit: an http(s) URL or a data URI.", javaType = "String")
     public static final String IMAGE_URL = "CamelFluxKontextImageUrl";
     @Metadata(label = "producer", description = "The input images of multi, in order: URLs, data URIs or image values"
-                                                + " (byte[], File, Path, InputStream).", javaType = "java.util.List")
+                                                + " (byte arrays, File, Path, InputStream).", javaType = "java.util.List")
     public static final String IMAGE_URLS = "CamelFluxKontextImageUrls";
     @Metadata(label = "producer", description = "The seed; the same seed and prompt give the same image.", javaType = "Long")
     public static final String SEED = "CamelFluxKontextSeed";

@@ -109,7 +109,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         }
         waits.clear();
         if (ownHttpClient != null) {
-            ownHttpClient.close(CloseMode.IMMEDIATE);
+            // graceful: an immediate close can race the I/O reactor's own event loop (seen as a
+            // ConcurrentModificationException in SingleCoreIOReactor); waits were ended above anyway
+            ownHttpClient.close(CloseMode.GRACEFUL);
             ownHttpClient.awaitShutdown(org.apache.hc.core5.util.TimeValue.ofSeconds(5));
             ownHttpClient = null;
         }

@@ -9,7 +9,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
@@ -32,7 +32,9 @@ final class FluxKontextHttpClients {
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout).build());
         SSLContextParameters ssl = configuration.getSslContextParameters();
         if (ssl != null) {
-            connections.setTlsStrategy(ClientTlsStrategyBuilder.create().setSslContext(ssl.createSSLContext(camelContext)).buildAsync());
+            // DefaultClientTlsStrategy exists from HttpClient 5.1 on; ClientTlsStrategyBuilder.buildAsync() only from 5.5,
+            // and Karaf's camel-karaf 4.14 ships HttpClient 5.4
+            connections.setTlsStrategy(new DefaultClientTlsStrategy(ssl.createSSLContext(camelContext)));
         }
         String threadNames = camelContext.getExecutorServiceManager().getThreadNamePattern();
         HttpAsyncClientBuilder builder = HttpAsyncClients.custom()

@@ -101,8 +101,9 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                         update.requestId(), update.status(), null);
             }
             if (update.error() != null) {
-                throw new io.github.fluxkontext.camel.model.FluxKontextJobFailedException(update.requestId(), update.error(),
-                        update.errorType(), null);
+                return JobWait.jobFailure(client(), update).thenAccept(failure -> {
+                    throw failure;
+                });
             }
             return client().result(update).thenCompose(result -> output().apply(exchange, result));
         }).whenComplete((done, error) -> {

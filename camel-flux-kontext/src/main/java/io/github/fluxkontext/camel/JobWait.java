@@ -1,6 +1,7 @@
 package io.github.fluxkontext.camel;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -138,10 +139,15 @@ final class JobWait {
      * error body (e.g. a 422 detail list), which is attached as the cause.
      */
     private void failWithJobError(KontextJob failed) {
-        client.result(failed).whenComplete((result, error) -> {
+        jobFailure(client, failed).whenComplete((failure, error) -> finish(failure));
+    }
+
+    /** The exception for a job that completed with an error, with fal's error answer as its cause. */
+    static CompletableFuture<FluxKontextJobFailedException> jobFailure(FalQueueClient client, KontextJob failed) {
+        return client.failedResult(failed).handle((result, error) -> {
             Throwable cause = error == null ? null : unwrap(error);
-            finish(new FluxKontextJobFailedException(failed.requestId(), failed.error(), failed.errorType(),
-                    cause instanceof FluxKontextApiException api ? api : null));
+            return new FluxKontextJobFailedException(failed.requestId(), failed.error(), failed.errorType(),
+                    cause instanceof FluxKontextApiException api ? api : null);
         });
     }
 

@@ -53,6 +53,35 @@ class ConfigurationBindingTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void camelMainReadsAPropertiesFileWithEnvironmentPlaceholders() throws Exception {
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation("classpath:camel-main-test.properties");
+        main.start();
+        try {
+            FluxKontextConfiguration bound = main.getCamelContext().getComponent("flux-kontext", FluxKontextComponent.class)
+                    .getConfiguration();
+            assertEquals("bytes", bound.getOutputType());
+            assertEquals(120_000, bound.getTimeout());
+            assertEquals(7, bound.getMaxRetries(), "from the environment variable FLUX_KONTEXT_TEST_MAX_RETRIES");
+            assertEquals("max", bound.getModel(), "the placeholder's default when the variable is not set");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void theKeyFallsBackToTheFalKeyEnvironmentVariable() {
+        // surefire sets FAL_KEY for this JVM (see the pom); the simulator here accepts any key
+        try (io.github.fluxkontext.simulator.FalSimulator anyKey = io.github.fluxkontext.simulator.FalSimulator.start()) {
+            template.requestBody("flux-kontext:text-to-image?waitForResult=false&apiKey=&authScheme=Key&baseUrl=" + anyKey.baseUrl(),
+                    "a fox");
+
+            assertEquals("Key " + System.getenv("FAL_KEY"),
+                    anyKey.journal().entries(io.github.fluxkontext.simulator.FalOperation.SUBMIT).get(0).header("Authorization"));
+        }
+    }
+
+    @Test
     void uriOptionsOverrideTheComponentWithoutChangingIt() {
         FluxKontextEndpoint endpoint = context.getEndpoint("flux-kontext:edit?model=max&pollInterval=2s&timeout=3m&numImages=3"
                                                            + "&outputType=bytes&imageUpload=fal-storage", FluxKontextEndpoint.class);

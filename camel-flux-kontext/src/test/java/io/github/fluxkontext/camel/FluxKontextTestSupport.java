@@ -70,8 +70,11 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
         java.nio.file.Path log = java.nio.file.Path.of("target", "test.log");
         if (java.nio.file.Files.exists(log)) {
             String text = java.nio.file.Files.readString(log);
-            if (text.contains(KEY) || text.contains(KEY.substring(KEY.indexOf(':') + 1))) {
-                throw new AssertionError("the API key appears in target/test.log");
+            String envKey = System.getenv("FAL_KEY");
+            for (String secret : new String[] { KEY, KEY.substring(KEY.indexOf(':') + 1), envKey }) {
+                if (secret != null && !secret.isBlank() && text.contains(secret)) {
+                    throw new AssertionError("an API key appears in target/test.log");
+                }
             }
         }
     }

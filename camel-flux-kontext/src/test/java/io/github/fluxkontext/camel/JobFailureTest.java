@@ -64,6 +64,21 @@ class JobFailureTest extends FluxKontextTestSupport {
         assertEquals(KontextStatus.COMPLETED, e.getLastStatus());
         FluxKontextApiException resultAnswer = (FluxKontextApiException) e.getCause();
         assertEquals(503, resultAnswer.getStatusCode(), "the result request answered with the job's error");
+        assertEquals(1, sim().journal().count(FalOperation.RESULT), "a failed job's error answer is asked once, not retried");
+    }
+
+    @Test
+    void resultWithoutWaitingReportsAFailedJobWithItsDetails() {
+        sim().faults().add(Fault.on(FalOperation.JOB).failJob(422, "content_policy_violation", "The prompt was flagged"));
+        String requestId = template.requestBody("flux-kontext:text-to-image?waitForResult=false", "a fox",
+                io.github.fluxkontext.camel.model.KontextJob.class).requestId();
+        await().until(() -> "COMPLETED".equals(sim().job(requestId).orElseThrow().status()));
+
+        FluxKontextJobFailedException e = failure(FluxKontextJobFailedException.class, "flux-kontext:result?waitForResult=false",
+                requestId, Map.of());
+
+        assertEquals(requestId, e.getRequestId());
+        assertEquals("The prompt was flagged", e.getDetails().get(0).msg());
     }
 
     @Test

@@ -6,6 +6,11 @@ public enum CallKind {
     SUBMIT,
     STATUS,
     RESULT,
+    /**
+     * The result of a job that completed with an error: the answer is the error itself and will not
+     * change, so it is never retried.
+     */
+    FAILED_RESULT,
     CANCEL,
     /** fal storage upload (initiate and PUT): creates no job, so retried like status. */
     UPLOAD,

@@ -145,6 +145,17 @@ public final class FalQueueClient {
     }
 
     /**
+     * fal's answer to the result request of a job that completed with an error, which carries the
+     * error body (e.g. a 422 detail list). It completes exceptionally with that error (a
+     * {@code FluxKontextApiException}); it is asked once, not retried.
+     */
+    public CompletableFuture<KontextResult> failedResult(KontextJob job) {
+        String url = jobUrl(job.responseUrl(), job, "");
+        return get(CallKind.FAILED_RESULT, url, job, "the result request", "get the error of job ")
+                .thenApply(response -> answers.result(response, job.requestId()));
+    }
+
+    /**
      * Asks fal to cancel the job: {@code PUT .../requests/{id}/cancel}. A job that already completed is
      * not an error: the answer says {@code accepted=false}.
      */

@@ -26,7 +26,8 @@ import org.apache.hc.core5.http.RequestNotExecutedException;
  * <li>Status, result, cancel, upload, download: retried on 429, 500, 502, 503, 504 and I/O errors.</li>
  * <li>Submit: see {@link SubmitRetry}.</li>
  * <li>Never: a 504 with {@code X-Fal-Request-Timeout-Type: user} (the caller's own start deadline
- * expired), other 4xx, an answer larger than allowed.</li>
+ * expired), other 4xx, an answer larger than allowed, the result of a job that failed (its answer is
+ * the error, and it will not change).</li>
  * </ul>
  */
 public final class RetryPolicy {
@@ -70,7 +71,7 @@ public final class RetryPolicy {
      * @param retriesDone retries already made for this call
      */
     public Optional<Duration> afterResponse(CallKind kind, int retriesDone, FalResponse response) {
-        if (retriesDone >= maxRetries || !isTransient(response)) {
+        if (retriesDone >= maxRetries || kind == CallKind.FAILED_RESULT || !isTransient(response)) {
             return Optional.empty();
         }
         if (kind == CallKind.SUBMIT && !submitMayRetry(SUBMIT_SAFE_STATUSES.contains(response.statusCode()))) {
