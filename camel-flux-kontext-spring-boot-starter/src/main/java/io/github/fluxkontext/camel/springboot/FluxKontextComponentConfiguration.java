@@ -1,0 +1,799 @@
+package io.github.fluxkontext.camel.springboot;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+
+/**
+ * The {@code flux-kontext} component's options as Spring Boot properties, {@code camel.component.flux-kontext.*}
+ * (relaxed names: {@code base-url}, {@code api-key}, {@code poll-interval}...). Each option of the component has a
+ * property here; durations are {@link Duration}s ({@code 500ms}, {@code 2s}, {@code 10m}, or plain milliseconds) and
+ * sizes {@link DataSize}s ({@code 10MB}, or plain bytes), converted to the component's milliseconds and bytes.
+ * <p>
+ * Only the options that were set are copied onto the component (see {@link #componentProperties()}): the others
+ * keep the component's own defaults, which the initial values here mirror for documentation.
+ * <p>
+ * {@code enabled} ({@code camel.component.flux-kontext.enabled}, inherited) turns the whole auto-configuration off,
+ * {@code customizer.enabled} only the copying onto the component.
+ */
+@ConfigurationProperties(prefix = "camel.component.flux-kontext")
+public class FluxKontextComponentConfiguration extends ComponentConfigurationPropertiesCommon {
+
+    /** The options whose setter was called by the binder (or by code), in the order they were set. */
+    private final Set<String> configured = new LinkedHashSet<>();
+
+    /**
+     * A FluxKontextConfiguration bean (written #bean:name or #name) to use as the defaults of all
+     * endpoints, instead of a new one. The other options set here are applied on top of it.
+     */
+    private FluxKontextConfiguration configuration;
+
+    /**
+     * The Kontext model: pro or max (the larger, slower one). Picks the fal endpoint of the
+     * operation.
+     */
+    private String model = "pro";
+
+    /**
+     * A fal endpoint id that replaces the one chosen by operation and model, for other Kontext variants
+     * (e.g. fal-ai/flux-kontext/dev). For status, result and cancel it names the app of the job when
+     * neither the header CamelFluxKontextEndpointId nor a KontextJob body does.
+     */
+    private String endpointId;
+
+    /**
+     * The prompt when neither the header CamelFluxKontextPrompt nor the body gives one.
+     */
+    private String prompt;
+
+    /**
+     * The input image of edit (http(s) URL or data URI) when neither the header CamelFluxKontextImageUrl nor
+     * the body gives one.
+     */
+    private String imageUrl;
+
+    /**
+     * The seed: the same seed and prompt give the same image.
+     */
+    private Long seed;
+
+    /**
+     * Guidance scale (CFG), 1 to 20; fal's default is 3.5.
+     */
+    private Double guidanceScale;
+
+    /**
+     * Number of images to generate, 1 to 4; fal's default is 1.
+     */
+    private Integer numImages;
+
+    /**
+     * Safety tolerance, 1 (strictest) to 6; sent to fal as a string. fal's default is 2.
+     */
+    private String safetyTolerance;
+
+    /**
+     * Format of the generated images: jpeg (fal's default) or png.
+     */
+    private String outputFormat;
+
+    /**
+     * Aspect ratio of the generated images: 21:9, 16:9, 4:3, 3:2, 1:1, 2:3, 3:4, 9:16 or 9:21.
+     */
+    private String aspectRatio;
+
+    /**
+     * Whether fal enhances the prompt before generating. Unset: not sent, fal's default applies.
+     */
+    private Boolean enhancePrompt;
+
+    /**
+     * Whether fal returns the images inline as data URIs instead of URLs (and keeps no copy). Unset: not
+     * sent, fal's default applies.
+     */
+    private Boolean syncMode;
+
+    /**
+     * With true, edit, text-to-image and multi wait for the job and continue with its output (see
+     * outputType), and result waits for the job to complete. With false they continue at once with the queue
+     * handle (a KontextJob), and result fails if the job has not completed yet.
+     */
+    private boolean waitForResult = true;
+
+    /**
+     * What the body holds when a job completed: result (a KontextResult), bytes (the image
+     * as byte[], or a list of byte[] for several, downloaded or decoded) or urls (a list of strings).
+     */
+    private String outputType = "result";
+
+    /**
+     * How often to ask for the job's status at first; the interval grows to maxPollInterval. The first
+     * poll comes sooner, at most 250 ms after submit. A duration: 500ms, 2s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration pollInterval = Duration.ofMillis(500);
+
+    /**
+     * The longest interval between two status polls. A duration: 5s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration maxPollInterval = Duration.ofSeconds(5);
+
+    /**
+     * How long to wait for a job in all. On expiry the exchange fails with a FluxKontextTimeoutException
+     * carrying the request id. A duration: 10m, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration timeout = Duration.ofMinutes(10);
+
+    /**
+     * Whether to cancel the job at fal when the wait times out.
+     */
+    private boolean cancelOnTimeout = true;
+
+    /**
+     * Whether to ask fal for the job's log lines in status answers (they appear in the KontextJob and at
+     * DEBUG level).
+     */
+    private boolean logs = false;
+
+    /**
+     * How local images (byte[], File, Path, InputStream bodies) reach fal: inline as data URIs
+     * (accepted by fal and by aggregators), or fal-storage: uploaded to fal's storage at storageUrl
+     * first, then sent as a URL.
+     */
+    private String imageUpload = "inline";
+
+    /**
+     * The largest image sent inline as a data URI; a larger one fails before sending and asks for
+     * imageUpload=fal-storage. A data size: 10MB, or bytes.
+     */
+    @DataSizeUnit(DataUnit.BYTES)
+    private DataSize maxInlineImageSize = DataSize.ofMegabytes(10);
+
+    /**
+     * The largest answer accepted from the server: each image download and each API answer (a sync-mode
+     * result holds its images). Larger answers fail with a clear error. A data size: 50MB, or bytes.
+     */
+    @DataSizeUnit(DataUnit.BYTES)
+    private DataSize maxDownloadSize = DataSize.ofMegabytes(50);
+
+    /**
+     * fal queue priority, normal or low (header x-fal-queue-priority).
+     */
+    private String priority;
+
+    /**
+     * Server-side deadline for the job to start running (header x-fal-request-timeout); fal fails the job
+     * when it is still queued by then. Must be more than 1 second. A duration: 30s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration startTimeout;
+
+    /**
+     * A URL fal calls when the job completes (query parameter fal_webhook).
+     */
+    private String webhookUrl;
+
+    /**
+     * How many times a failed call is retried (429, 500, 502, 503, 504, connection errors) before giving
+     * up.
+     */
+    private int maxRetries = 3;
+
+    /**
+     * The first retry's delay; it doubles with each retry (with jitter), up to maxRetryDelay. A longer
+     * Retry-After from the server is honoured. A duration: 1s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration retryDelay = Duration.ofSeconds(1);
+
+    /**
+     * The longest wait before one retry, also for Retry-After. A duration: 30s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration maxRetryDelay = Duration.ofSeconds(30);
+
+    /**
+     * Which failed submits are sent again. safe: only where the job certainly was not created (429,
+     * 503, connection never made). all: also 500, 502, 504 and broken connections, which can create and
+     * bill a job twice. none: never.
+     */
+    private String submitRetry = "safe";
+
+    /**
+     * The queue API's base URL: fal's, or an aggregator's that re-exposes fal's paths.
+     */
+    private String baseUrl = "https://queue.fal.run";
+
+    /**
+     * fal's storage API base URL, for imageUpload=fal-storage.
+     */
+    private String storageUrl = "https://rest.fal.ai";
+
+    /**
+     * The fal key (key_id:key_secret) or the aggregator's token. Falls back to the FAL_KEY environment
+     * variable. Secret: never shown by toString().
+     */
+    private String apiKey;
+
+    /**
+     * The Authorization scheme: Key (fal) or Bearer (aggregators). When unset: Key for
+     * fal's hosts, Bearer for any other base URL.
+     */
+    private String authScheme;
+
+    /**
+     * Allows a plain http base or storage URL on a host other than loopback (the key would travel
+     * unencrypted).
+     */
+    private boolean allowInsecureHttp = false;
+
+    /**
+     * How long to wait for a connection to be made. A duration: 10s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration connectTimeout = Duration.ofSeconds(10);
+
+    /**
+     * How long one HTTP call may wait for an answer. A duration: 60s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration requestTimeout = Duration.ofSeconds(60);
+
+    /**
+     * The most connections the HTTP client opens in all.
+     */
+    private int maxTotalConnections = 200;
+
+    /**
+     * The most connections the HTTP client opens to one host.
+     */
+    private int connectionsPerRoute = 100;
+
+    /**
+     * HTTP proxy host.
+     */
+    private String proxyHost;
+
+    /**
+     * HTTP proxy port.
+     */
+    private Integer proxyPort;
+
+    /**
+     * TLS settings (trust store, protocols) for the HTTP client: an SSLContextParameters bean, written
+     * #bean:name or #name.
+     */
+    private SSLContextParameters sslContextParameters;
+
+    /**
+     * Use the global SSL context parameters of the CamelContext (camel.ssl.*) when an endpoint sets
+     * none.
+     */
+    private boolean useGlobalSslContextParameters = false;
+
+    /**
+     * An Apache HttpClient 5 async client to use instead of the one the component builds (then connection,
+     * TLS and proxy options are yours to set on it), written #bean:name or #name. It must be
+     * started; the component does not close it. A single bean of this type is used without being named
+     * (autowiredEnabled).
+     */
+    private CloseableHttpAsyncClient httpClient;
+
+    /**
+     * Whether the producer should be started lazy (on the first message). By starting lazy you can use this
+     * to allow CamelContext and routes to startup in situations where a producer may otherwise fail during
+     * starting and cause the route to fail being started. By deferring this startup to be lazy then the startup
+     * failure can be handled during routing messages via Camel's routing error handlers. Beware that when the
+     * first message is processed then creating and starting the producer may take a little time and prolong
+     * the total processing time of the processing.
+     */
+    private boolean lazyStartProducer = false;
+
+    /**
+     * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be
+     * marked as autowired) by looking up in the registry to find if there is a single instance of matching
+     * type, which then gets configured on the component: here the httpClient option.
+     */
+    private boolean autowiredEnabled = true;
+
+    public FluxKontextConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(FluxKontextConfiguration configuration) {
+        this.configuration = configuration;
+        configured.add("configuration");
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+        configured.add("model");
+    }
+
+    public String getEndpointId() {
+        return endpointId;
+    }
+
+    public void setEndpointId(String endpointId) {
+        this.endpointId = endpointId;
+        configured.add("endpointId");
+    }
+
+    public String getPrompt() {
+        return prompt;
+    }
+
+    public void setPrompt(String prompt) {
+        this.prompt = prompt;
+        configured.add("prompt");
+    }
+
+    public String getImageUrl() {
+        return imageUrl;
+    }
+
+    public void setImageUrl(String imageUrl) {
+        this.imageUrl = imageUrl;
+        configured.add("imageUrl");
+    }
+
+    public Long getSeed() {
+        return seed;
+    }
+
+    public void setSeed(Long seed) {
+        this.seed = seed;
+        configured.add("seed");
+    }
+
+    public Double getGuidanceScale() {
+        return guidanceScale;
+    }
+
+    public void setGuidanceScale(Double guidanceScale) {
+        this.guidanceScale = guidanceScale;
+        configured.add("guidanceScale");
+    }
+
+    public Integer getNumImages() {
+        return numImages;
+    }
+
+    public void setNumImages(Integer numImages) {
+        this.numImages = numImages;
+        configured.add("numImages");
+    }
+
+    public String getSafetyTolerance() {
+        return safetyTolerance;
+    }
+
+    public void setSafetyTolerance(String safetyTolerance) {
+        this.safetyTolerance = safetyTolerance;
+        configured.add("safetyTolerance");
+    }
+
+    public String getOutputFormat() {
+        return outputFormat;
+    }
+
+    public void setOutputFormat(String outputFormat) {
+        this.outputFormat = outputFormat;
+        configured.add("outputFormat");
+    }
+
+    public String getAspectRatio() {
+        return aspectRatio;
+    }
+
+    public void setAspectRatio(String aspectRatio) {
+        this.aspectRatio = aspectRatio;
+        configured.add("aspectRatio");
+    }
+
+    public Boolean getEnhancePrompt() {
+        return enhancePrompt;
+    }
+
+    public void setEnhancePrompt(Boolean enhancePrompt) {
+        this.enhancePrompt = enhancePrompt;
+        configured.add("enhancePrompt");
+    }
+
+    public Boolean getSyncMode() {
+        return syncMode;
+    }
+
+    public void setSyncMode(Boolean syncMode) {
+        this.syncMode = syncMode;
+        configured.add("syncMode");
+    }
+
+    public boolean isWaitForResult() {
+        return waitForResult;
+    }
+
+    public void setWaitForResult(boolean waitForResult) {
+        this.waitForResult = waitForResult;
+        configured.add("waitForResult");
+    }
+
+    public String getOutputType() {
+        return outputType;
+    }
+
+    public void setOutputType(String outputType) {
+        this.outputType = outputType;
+        configured.add("outputType");
+    }
+
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+        configured.add("pollInterval");
+    }
+
+    public Duration getMaxPollInterval() {
+        return maxPollInterval;
+    }
+
+    public void setMaxPollInterval(Duration maxPollInterval) {
+        this.maxPollInterval = maxPollInterval;
+        configured.add("maxPollInterval");
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+        configured.add("timeout");
+    }
+
+    public boolean isCancelOnTimeout() {
+        return cancelOnTimeout;
+    }
+
+    public void setCancelOnTimeout(boolean cancelOnTimeout) {
+        this.cancelOnTimeout = cancelOnTimeout;
+        configured.add("cancelOnTimeout");
+    }
+
+    public boolean isLogs() {
+        return logs;
+    }
+
+    public void setLogs(boolean logs) {
+        this.logs = logs;
+        configured.add("logs");
+    }
+
+    public String getImageUpload() {
+        return imageUpload;
+    }
+
+    public void setImageUpload(String imageUpload) {
+        this.imageUpload = imageUpload;
+        configured.add("imageUpload");
+    }
+
+    public DataSize getMaxInlineImageSize() {
+        return maxInlineImageSize;
+    }
+
+    public void setMaxInlineImageSize(DataSize maxInlineImageSize) {
+        this.maxInlineImageSize = maxInlineImageSize;
+        configured.add("maxInlineImageSize");
+    }
+
+    public DataSize getMaxDownloadSize() {
+        return maxDownloadSize;
+    }
+
+    public void setMaxDownloadSize(DataSize maxDownloadSize) {
+        this.maxDownloadSize = maxDownloadSize;
+        configured.add("maxDownloadSize");
+    }
+
+    public String getPriority() {
+        return priority;
+    }
+
+    public void setPriority(String priority) {
+        this.priority = priority;
+        configured.add("priority");
+    }
+
+    public Duration getStartTimeout() {
+        return startTimeout;
+    }
+
+    public void setStartTimeout(Duration startTimeout) {
+        this.startTimeout = startTimeout;
+        configured.add("startTimeout");
+    }
+
+    public String getWebhookUrl() {
+        return webhookUrl;
+    }
+
+    public void setWebhookUrl(String webhookUrl) {
+        this.webhookUrl = webhookUrl;
+        configured.add("webhookUrl");
+    }
+
+    public int getMaxRetries() {
+        return maxRetries;
+    }
+
+    public void setMaxRetries(int maxRetries) {
+        this.maxRetries = maxRetries;
+        configured.add("maxRetries");
+    }
+
+    public Duration getRetryDelay() {
+        return retryDelay;
+    }
+
+    public void setRetryDelay(Duration retryDelay) {
+        this.retryDelay = retryDelay;
+        configured.add("retryDelay");
+    }
+
+    public Duration getMaxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    public void setMaxRetryDelay(Duration maxRetryDelay) {
+        this.maxRetryDelay = maxRetryDelay;
+        configured.add("maxRetryDelay");
+    }
+
+    public String getSubmitRetry() {
+        return submitRetry;
+    }
+
+    public void setSubmitRetry(String submitRetry) {
+        this.submitRetry = submitRetry;
+        configured.add("submitRetry");
+    }
+
+    public String getBaseUrl() {
+        return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+        configured.add("baseUrl");
+    }
+
+    public String getStorageUrl() {
+        return storageUrl;
+    }
+
+    public void setStorageUrl(String storageUrl) {
+        this.storageUrl = storageUrl;
+        configured.add("storageUrl");
+    }
+
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+        configured.add("apiKey");
+    }
+
+    public String getAuthScheme() {
+        return authScheme;
+    }
+
+    public void setAuthScheme(String authScheme) {
+        this.authScheme = authScheme;
+        configured.add("authScheme");
+    }
+
+    public boolean isAllowInsecureHttp() {
+        return allowInsecureHttp;
+    }
+
+    public void setAllowInsecureHttp(boolean allowInsecureHttp) {
+        this.allowInsecureHttp = allowInsecureHttp;
+        configured.add("allowInsecureHttp");
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+        configured.add("connectTimeout");
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+        configured.add("requestTimeout");
+    }
+
+    public int getMaxTotalConnections() {
+        return maxTotalConnections;
+    }
+
+    public void setMaxTotalConnections(int maxTotalConnections) {
+        this.maxTotalConnections = maxTotalConnections;
+        configured.add("maxTotalConnections");
+    }
+
+    public int getConnectionsPerRoute() {
+        return connectionsPerRoute;
+    }
+
+    public void setConnectionsPerRoute(int connectionsPerRoute) {
+        this.connectionsPerRoute = connectionsPerRoute;
+        configured.add("connectionsPerRoute");
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+        configured.add("proxyHost");
+    }
+
+    public Integer getProxyPort() {
+        return proxyPort;
+    }
+
+    public void setProxyPort(Integer proxyPort) {
+        this.proxyPort = proxyPort;
+        configured.add("proxyPort");
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+        configured.add("sslContextParameters");
+    }
+
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+        configured.add("useGlobalSslContextParameters");
+    }
+
+    public CloseableHttpAsyncClient getHttpClient() {
+        return httpClient;
+    }
+
+    public void setHttpClient(CloseableHttpAsyncClient httpClient) {
+        this.httpClient = httpClient;
+        configured.add("httpClient");
+    }
+
+    public boolean isLazyStartProducer() {
+        return lazyStartProducer;
+    }
+
+    public void setLazyStartProducer(boolean lazyStartProducer) {
+        this.lazyStartProducer = lazyStartProducer;
+        configured.add("lazyStartProducer");
+    }
+
+    public boolean isAutowiredEnabled() {
+        return autowiredEnabled;
+    }
+
+    public void setAutowiredEnabled(boolean autowiredEnabled) {
+        this.autowiredEnabled = autowiredEnabled;
+        configured.add("autowiredEnabled");
+    }
+
+    /**
+     * The options that were set, as the component's option names with values its configurer accepts (durations
+     * and sizes as the component's milliseconds and bytes, references as beans), configuration first so
+     * that the other options apply on top of it. Options never set, or set to nothing, are left out.
+     */
+    public Map<String, Object> componentProperties() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("configuration", configuration);
+        values.put("model", model);
+        values.put("endpointId", endpointId);
+        values.put("prompt", prompt);
+        values.put("imageUrl", imageUrl);
+        values.put("seed", seed);
+        values.put("guidanceScale", guidanceScale);
+        values.put("numImages", numImages);
+        values.put("safetyTolerance", safetyTolerance);
+        values.put("outputFormat", outputFormat);
+        values.put("aspectRatio", aspectRatio);
+        values.put("enhancePrompt", enhancePrompt);
+        values.put("syncMode", syncMode);
+        values.put("waitForResult", waitForResult);
+        values.put("outputType", outputType);
+        values.put("pollInterval", pollInterval);
+        values.put("maxPollInterval", maxPollInterval);
+        values.put("timeout", timeout);
+        values.put("cancelOnTimeout", cancelOnTimeout);
+        values.put("logs", logs);
+        values.put("imageUpload", imageUpload);
+        values.put("maxInlineImageSize", maxInlineImageSize == null ? null : maxInlineImageSize.toBytes());
+        values.put("maxDownloadSize", maxDownloadSize == null ? null : maxDownloadSize.toBytes());
+        values.put("priority", priority);
+        values.put("startTimeout", startTimeout == null ? null : startTimeout.toMillis());
+        values.put("webhookUrl", webhookUrl);
+        values.put("maxRetries", maxRetries);
+        values.put("retryDelay", retryDelay);
+        values.put("maxRetryDelay", maxRetryDelay);
+        values.put("submitRetry", submitRetry);
+        values.put("baseUrl", baseUrl);
+        values.put("storageUrl", storageUrl);
+        values.put("apiKey", apiKey);
+        values.put("authScheme", authScheme);
+        values.put("allowInsecureHttp", allowInsecureHttp);
+        values.put("connectTimeout", connectTimeout);
+        values.put("requestTimeout", requestTimeout);
+        values.put("maxTotalConnections", maxTotalConnections);
+        values.put("connectionsPerRoute", connectionsPerRoute);
+        values.put("proxyHost", proxyHost);
+        values.put("proxyPort", proxyPort);
+        values.put("sslContextParameters", sslContextParameters);
+        values.put("useGlobalSslContextParameters", useGlobalSslContextParameters);
+        values.put("httpClient", httpClient);
+        values.put("lazyStartProducer", lazyStartProducer);
+        values.put("autowiredEnabled", autowiredEnabled);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (value != null && configured.contains(name)) {
+                answer.put(name, value);
+            }
+        });
+        return answer;
+    }
+
+    @Override
+    public String toString() {
+        // the options that were set; never the key (as Camel masks secret options)
+        StringJoiner joiner = new StringJoiner(", ", "FluxKontextComponentConfiguration[", "]");
+        joiner.add("enabled=" + isEnabled());
+        componentProperties().forEach((name, value) -> joiner.add(name + "=" + ("apiKey".equals(name) ? "******" : value)));
+        return joiner.toString();
+    }
+}
