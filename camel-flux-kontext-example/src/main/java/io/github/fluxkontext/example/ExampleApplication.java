@@ -1,0 +1,130 @@
+package io.github.fluxkontext.example;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+import io.github.fluxkontext.camel.FluxKontextComponent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The example as a Camel Main application: {@code application.properties}, the environment and the given
+ * override properties configure it; {@code example.routes} picks the Java DSL or the YAML route set; the
+ * backend (simulator, fal or an aggregator) is chosen once the component is configured and before any
+ * route starts.
+ */
+final class ExampleApplication implements AutoCloseable {
+
+    static final String YAML_ROUTES = "classpath:routes/flux-kontext-example.yaml";
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.fluxkontext.example");
+
+    private final Main main = new Main();
+    private final Map<String, String> environment;
+    private volatile ExampleSettings settings;
+    private volatile Backend backend;
+
+    /**
+     * @param overrides   properties that win over {@code application.properties} (the program arguments, or a test's)
+     * @param environment the process environment ({@code System.getenv()})
+     */
+    ExampleApplication(Properties overrides, Map<String, String> environment) {
+        this.environment = environment;
+        ComponentEnvironment.overrides(environment).forEach((key, value) -> main.addOverrideProperty((String) key, (String) value));
+        overrides.forEach((key, value) -> main.addOverrideProperty((String) key, (String) value));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport camelMain) {
+                settings = ExampleSettings.read(camelMain.getCamelContext());
+                if ("yaml".equals(settings.routes())) {
+                    camelMain.configure().withRoutesIncludePattern(YAML_ROUTES);
+                } else {
+                    camelMain.configure().addRoutesBuilder(new ExampleRoutes());
+                }
+            }
+
+            @Override
+            public void afterConfigure(BaseMainSupport camelMain) {
+                FluxKontextComponent component = camelMain.getCamelContext().getComponent("flux-kontext", FluxKontextComponent.class);
+                backend = Backend.configure(component.getConfiguration(), settings, environment);
+                LOG.info("Backend: {}", backend.describe());
+                LOG.info("Routes: {} ({}), images go to {}", settings.routes(),
+                        "yaml".equals(settings.routes()) ? YAML_ROUTES : ExampleRoutes.class.getName(),
+                        settings.outputDir().toAbsolutePath().normalize());
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport camelMain) {
+                closeBackend();
+            }
+        });
+    }
+
+    /** Starts Camel (and the simulator if it is the backend); the routes are running when this returns. */
+    void start() throws Exception {
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            closeBackend();
+            throw e;
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl+C, SIGTERM), then stops Camel and the simulator. */
+    void awaitShutdown() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "flux-kontext-example-shutdown"));
+        stopped.await();
+    }
+
+    /** Sends the shipped samples to the routes and waits for every job. */
+    List<SampleJobs.Outcome> runSamples(Duration timeout) {
+        CamelContext context = context();
+        List<SampleJobs.Job> jobs = SampleJobs.load(context);
+        try (ProducerTemplate template = context.createProducerTemplate()) {
+            return SampleJobs.run(template, jobs, timeout);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    ExampleSettings settings() {
+        return settings;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping Camel failed: {}", e.toString());
+        } finally {
+            closeBackend();
+        }
+    }
+
+    private void closeBackend() {
+        Backend b = backend;
+        if (b != null) {
+            b.close();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.fluxkontext.example;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * The example's own settings ({@code example.*} in {@code application.properties}). They are read through
+ * Camel's properties component, so an environment variable overrides each one: {@code example.output-dir}
+ * is {@code EXAMPLE_OUTPUT_DIR}, {@code example.simulator.run-time} is {@code EXAMPLE_SIMULATOR_RUN_TIME}.
+ *
+ * @param routes             which route set runs: {@code java} (Java DSL) or {@code yaml}
+ * @param watch              whether the folder-watching routes start (set by {@code --watch})
+ * @param outputDir          where the images are written
+ * @param inputDir           the folder watched in watch mode
+ * @param simulator          {@code auto} (the simulator when no key is set), {@code always} or {@code never}
+ * @param simulatorQueueTime how long a simulated job waits in the queue at least
+ * @param simulatorRunTime   how long a simulated job runs
+ * @param simulatorRunners   how many simulated jobs run at once (the others wait in the queue)
+ * @param simulatorScale     the size of simulated images relative to fal's (about one megapixel)
+ */
+record ExampleSettings(String routes, boolean watch, Path outputDir, Path inputDir, String simulator,
+                       Duration simulatorQueueTime, Duration simulatorRunTime, int simulatorRunners,
+                       double simulatorScale) {
+
+    static ExampleSettings read(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        return new ExampleSettings(
+                oneOf(properties, "example.routes", "java", Set.of("java", "yaml")),
+                Boolean.parseBoolean(get(properties, "example.watch", "false")),
+                Path.of(get(properties, "example.output-dir", "output")),
+                Path.of(get(properties, "example.input-dir", "input")),
+                oneOf(properties, "example.simulator", "auto", Set.of("auto", "always", "never")),
+                TimeUtils.toDuration(get(properties, "example.simulator.queue-time", "1s")),
+                TimeUtils.toDuration(get(properties, "example.simulator.run-time", "1500ms")),
+                Integer.parseInt(get(properties, "example.simulator.runners", "2")),
+                Double.parseDouble(get(properties, "example.simulator.image-scale", "0.5")));
+    }
+
+    private static String get(PropertiesComponent properties, String key, String defaultValue) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(defaultValue);
+    }
+
+    private static String oneOf(PropertiesComponent properties, String key, String defaultValue, Set<String> allowed) {
+        String value = get(properties, key, defaultValue).toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException("Setting " + key + " is '" + value + "'; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,307 @@
+package io.github.fluxkontext.example;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.github.fluxkontext.camel.FluxKontextComponent;
+import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextCancellation;
+import io.github.fluxkontext.camel.model.KontextJob;
+import io.github.fluxkontext.simulator.FalOperation;
+import io.github.fluxkontext.simulator.FalSimulatorExtension;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.ToDefinition;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static io.github.fluxkontext.example.ExampleTestSupport.assertImage;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The route snippets of the repository's README.md (its "Using the component" section), run against the
+ * simulator: each YAML block as it stands in the README, and each Java block as written in this class (the
+ * test checks that every line of every Java block of that section is in this file).
+ */
+class ReadmeSnippetsTest {
+
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path THIS_SOURCE = Path.of("src/test/java/io/github/fluxkontext/example/ReadmeSnippetsTest.java");
+
+    @RegisterExtension
+    static final FalSimulatorExtension FAL = FalSimulatorExtension.create(sim -> sim.runTime(Duration.ofMillis(50)));
+
+    @TempDir
+    Path dir;
+
+    private DefaultCamelContext context;
+    private ProducerTemplate template;
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    // ---- the README's Java snippets, verbatim
+
+    static class TextToImage extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("direct:generate")
+                .to("flux-kontext:text-to-image?outputType=bytes&aspectRatio=16:9")
+                .to("file:output");
+        }
+    }
+
+    static class Edit extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("file:inbox?antInclude=*.jpg,*.png")
+                .setHeader("CamelFluxKontextPrompt", constant("Turn it into a watercolour painting"))
+                .to("flux-kontext:edit?outputType=bytes")
+                .to("file:output");
+        }
+    }
+
+    static class Multi extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("direct:combine")
+                .setHeader("CamelFluxKontextPrompt", constant("Put the kite from the second image above the house"))
+                .to("flux-kontext:multi?outputType=urls");
+        }
+    }
+
+    static class HandleMode extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("direct:submit")
+                .to("flux-kontext:text-to-image?waitForResult=false")
+                .setBody(header("CamelFluxKontextRequestId"));
+
+            from("direct:status")
+                .to("flux-kontext:status")
+                .log("${header.CamelFluxKontextStatus}, queue position ${header.CamelFluxKontextQueuePosition}");
+
+            from("direct:fetch")
+                .to("flux-kontext:result?outputType=bytes")
+                .to("file:output");
+
+            from("direct:cancel")
+                .to("flux-kontext:cancel")
+                .log("${header.CamelFluxKontextCancelStatus}");
+        }
+    }
+
+    static class Errors extends RouteBuilder {
+        @Override
+        public void configure() {
+            onException(FluxKontextValidationException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Not sent: ${exception.message}");
+            onException(FluxKontextException.class)
+                .handled(true)
+                .log(LoggingLevel.ERROR, "Job ${header.CamelFluxKontextRequestId} failed: ${exception.message}");
+
+            from("direct:careful")
+                .to("flux-kontext:text-to-image?outputType=urls");
+        }
+    }
+
+    /** The README's "simulator in your own tests" snippet, verbatim (with the FAL field above). */
+    private void pointTheComponentAtTheSimulator(CamelContext context) {
+        FluxKontextConfiguration config = context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration();
+        config.setBaseUrl(FAL.baseUrl());
+        config.setApiKey("any-key");
+    }
+
+    // ---- the checks
+
+    @Test
+    void everyLineOfTheReadmesJavaSnippetsIsInThisTest() throws Exception {
+        String source = Files.readString(THIS_SOURCE).replaceAll("\\s+", " ");
+        List<String> blocks = blocks("java");
+        assertTrue(blocks.size() >= 6, "README Java blocks: " + blocks.size());
+        for (String block : blocks) {
+            for (String line : block.split("\n")) {
+                String code = line.replaceAll("\\s{2,}//.*$", "").trim().replaceAll("\\s+", " ");
+                if (!code.isEmpty() && !code.startsWith("//")) {
+                    assertTrue(source.contains(code), "README line not tested: " + code);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void textToImage(String dsl) throws Exception {
+        start(dsl, new TextToImage(), "direct:generate");
+
+        template.requestBody("direct:generate", "A lighthouse at dusk");
+
+        Path image = onlyFile(dir.resolve("output"));
+        assertTrue(image.getFileName().toString().endsWith("-0.jpg"), image.toString());
+        assertImage(image, "jpeg", 1392, 752);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void editFilesInFilesOut(String dsl) throws Exception {
+        start(dsl, new Edit(), "file:inbox");
+
+        Files.createDirectories(dir.resolve("inbox"));
+        try (InputStream house = getClass().getResourceAsStream("/samples/edit/house.jpg")) {
+            Files.copy(house, dir.resolve("inbox/house.jpg"));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> files(dir.resolve("output")).size() == 1);
+        assertImage(onlyFile(dir.resolve("output")), "jpeg", 1184, 880);
+        assertEquals("Turn it into a watercolour painting", FAL.simulator().journal().entries(FalOperation.SUBMIT).get(0).bodyAsJson().get("prompt"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void multi(String dsl) throws Exception {
+        start(dsl, new Multi(), "direct:combine");
+
+        List<?> urls = template.requestBody("direct:combine", List.of(sample("multi/1-house.jpg"), sample("multi/2-kite.png")), List.class);
+
+        assertEquals(1, urls.size());
+        assertTrue(String.valueOf(urls.get(0)).startsWith(FAL.baseUrl()), String.valueOf(urls.get(0)));
+        assertEquals(2, ((List<?>) FAL.simulator().journal().entries(FalOperation.SUBMIT).get(0).bodyAsJson().get("image_urls")).size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void handleModeStatusResultCancel(String dsl) throws Exception {
+        start(dsl, new HandleMode(), "direct:submit");
+
+        String requestId = template.requestBody("direct:submit", "A teapot", String.class);
+        assertNotNull(requestId);
+
+        KontextJob status = template.requestBody("direct:status", requestId, KontextJob.class);
+        assertEquals(requestId, status.requestId());
+        assertNotNull(status.status());
+
+        template.requestBody("direct:fetch", requestId);
+        assertTrue(onlyFile(dir.resolve("output")).getFileName().toString().startsWith(requestId), "named after the job");
+
+        Exchange cancelled = template.request("direct:cancel", e -> e.getMessage().setBody(requestId));
+        assertInstanceOf(KontextCancellation.class, cancelled.getMessage().getBody());
+        assertEquals("ALREADY_COMPLETED", cancelled.getMessage().getHeader("CamelFluxKontextCancelStatus"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void errorsAreHandled(String dsl) throws Exception {
+        start(dsl, new Errors(), "direct:careful");
+
+        Exchange blank = template.request("direct:careful", e -> e.getMessage().setBody(" "));
+        assertFalse(blank.isFailed(), "handled");
+        assertEquals(0, FAL.simulator().journal().count(FalOperation.SUBMIT), "a blank prompt is not sent");
+
+        FAL.simulator().faults().add(io.github.fluxkontext.simulator.Fault.on(FalOperation.JOB).failJob(503, "runner_disconnected", "Runner disconnected"));
+        Exchange failed = template.request("direct:careful", e -> e.getMessage().setBody("A fox"));
+        assertFalse(failed.isFailed(), "handled");
+        assertInstanceOf(FluxKontextException.class, failed.getProperty(Exchange.EXCEPTION_CAUGHT));
+        assertNotNull(failed.getMessage().getHeader("CamelFluxKontextRequestId"));
+
+        List<?> urls = template.requestBody("direct:careful", "A fox", List.class);
+        assertEquals(1, urls.size());
+    }
+
+    // ---- helpers
+
+    /** A CamelContext with the snippet in the given DSL, folders under the test's directory. */
+    private void start(String dsl, RoutesBuilder java, String marker) throws Exception {
+        context = new DefaultCamelContext();
+        pointTheComponentAtTheSimulator(context);
+        FluxKontextConfiguration fast = context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration();
+        fast.setPollInterval(20);
+        fast.setRetryDelay(20);
+        fast.setMaxRetryDelay(100);
+        if (dsl.equals("java")) {
+            context.addRoutes(java);
+        } else {
+            String yaml = blocks("yaml").stream().filter(b -> b.contains(marker)).findFirst().orElseThrow(
+                    () -> new AssertionError("no README yaml block with " + marker));
+            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("readme.yaml", yaml));
+        }
+        // the snippets' relative folders, under this test's directory
+        for (RouteDefinition route : context.getRouteDefinitions()) {
+            route.getInput().setUri(route.getInput().getUri().replace("file:inbox", "file:" + dir.resolve("inbox")));
+            for (ProcessorDefinition<?> step : route.getOutputs()) {
+                if (step instanceof ToDefinition to && to.getUri().equals("file:output")) {
+                    to.setUri("file:" + dir.resolve("output"));
+                }
+            }
+        }
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    /** The code blocks of the README's "Using the component" section (other sections are free to show other code). */
+    private static List<String> blocks(String language) throws Exception {
+        String readme = Files.readString(README);
+        int from = readme.indexOf("\n## Using the component");
+        int to = readme.indexOf("\n## ", from + 1);
+        assertTrue(from >= 0, "README has no 'Using the component' section");
+        String section = readme.substring(from, to < 0 ? readme.length() : to);
+        Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(section);
+        List<String> blocks = new ArrayList<>();
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
+    }
+
+    private static byte[] sample(String name) throws Exception {
+        try (InputStream in = ReadmeSnippetsTest.class.getResourceAsStream("/samples/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static List<Path> files(Path folder) throws Exception {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/.camel/")).toList();
+        }
+    }
+
+    private static Path onlyFile(Path folder) throws Exception {
+        List<Path> files = files(folder);
+        assertEquals(1, files.size(), files.toString());
+        return files.get(0);
+    }
+}
