@@ -3,8 +3,10 @@ package io.github.fluxkontext.camel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One exchange waiting for its job, without a thread: polls are scheduled tasks that only start
  * non-blocking calls, and every answer continues on the endpoint's worker pool. It holds only the
- * request id and a deadline, so any instance can do the same wait given the id.
+ * request id and a timeout task, so any instance can do the same wait given the id.
  * <p>
  * The wait ends exactly once: completed (then the output is applied), failed, timed out (optionally
  * cancelling the job), or aborted because the endpoint stops.
@@ -41,7 +43,6 @@ final class JobWait {
     private final FluxKontextOutput output;
     private final Exchange exchange;
     private final AsyncCallback callback;
-    private final long deadlineNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile KontextJob job;
     private volatile long nextDelayMs;
@@ -55,7 +56,6 @@ final class JobWait {
         this.exchange = exchange;
         this.callback = callback;
         this.job = job;
-        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getTimeout());
         this.nextDelayMs = config.getPollInterval();
     }
 
@@ -69,12 +69,7 @@ final class JobWait {
             fetchResult();
             return;
         }
-        try {
-            timeoutTask = endpoint.getScheduler().schedule(() -> onWorker(this::onTimeout), config.getTimeout(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            abort();
-            return;
-        }
+        timeoutTask = schedule(() -> onWorker(this::onTimeout), config.getTimeout());
         schedulePoll(firstPollMs);
     }
 
@@ -89,14 +84,23 @@ final class JobWait {
     }
 
     private void schedulePoll(long delayMs) {
-        if (finished.get()) {
-            return;
+        if (!finished.get()) {
+            schedule(this::poll, delayMs);
         }
+    }
+
+    /** Runs a task later on the endpoint's scheduler; if the endpoint is stopping, the wait ends now instead. */
+    private Future<?> schedule(Runnable task, long delayMs) {
+        ScheduledExecutorService scheduler = endpoint.getScheduler();
         try {
-            endpoint.getScheduler().schedule(this::poll, delayMs, TimeUnit.MILLISECONDS);
+            if (scheduler != null) {
+                return scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            }
         } catch (RejectedExecutionException stopping) {
-            abort();
+            // handled below, like a scheduler that is gone
         }
+        abort();
+        return null;
     }
 
     private void poll() {
@@ -209,11 +213,15 @@ final class JobWait {
     }
 
     private void onWorker(Runnable task) {
+        ExecutorService worker = endpoint.getWorker();
+        if (worker == null) {
+            task.run(); // the endpoint has stopped: end the wait here rather than leave the exchange hanging
+            return;
+        }
         try {
-            endpoint.getWorker().execute(task);
-        } catch (RuntimeException stopping) {
-            // the worker pool is gone (endpoint stopped): run here rather than leave the exchange hanging
-            task.run();
+            worker.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            task.run(); // the pool is shutting down: same reason
         }
     }
 

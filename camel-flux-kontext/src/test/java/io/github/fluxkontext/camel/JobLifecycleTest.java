@@ -49,6 +49,33 @@ class JobLifecycleTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void logsAreAskedForWhenWanted() {
+        sim().setTimings(java.time.Duration.ofMillis(30), java.time.Duration.ofMillis(300));
+        String requestId = template.requestBody("flux-kontext:text-to-image?waitForResult=false", "a fox", KontextJob.class).requestId();
+        await().until(() -> "IN_PROGRESS".equals(sim().job(requestId).orElseThrow().status()));
+
+        KontextJob status = template.requestBody("flux-kontext:status?logs=true", requestId, KontextJob.class);
+
+        assertEquals("logs=1", sim().journal().entries(FalOperation.STATUS).get(0).query());
+        assertFalse(status.logs().isEmpty(), "a running job has log lines");
+        assertNotNull(status.logs().get(0).message());
+    }
+
+    @Test
+    void aHandedInHttpClientIsUsedAndLeftOpen() throws Exception {
+        try (var http = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().disableRedirectHandling().build()) {
+            http.start();
+            context.getRegistry().bind("myHttpClient", http);
+
+            KontextResult result = template.requestBody("flux-kontext:text-to-image?httpClient=#myHttpClient", "a fox", KontextResult.class);
+            context.stop();
+
+            assertEquals(1, result.images().size());
+            assertEquals(org.apache.hc.core5.reactor.IOReactorStatus.ACTIVE, http.getStatus(), "the component does not close a client it did not build");
+        }
+    }
+
+    @Test
     void handleModeReturnsTheQueueHandleAtOnce() {
         Exchange exchange = template.request("flux-kontext:text-to-image?waitForResult=false", e -> e.getMessage().setBody("a fox"));
 

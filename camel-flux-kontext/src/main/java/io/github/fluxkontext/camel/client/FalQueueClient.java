@@ -330,7 +330,8 @@ public final class FalQueueClient {
         if (cause instanceof FluxKontextTransportException known) {
             return known;
         }
-        boolean outcomeUnknown = submit && !RetryPolicy.neverReachedServer(cause);
+        // only an I/O failure can have happened after the request left; one that never left is certain
+        boolean outcomeUnknown = submit && cause instanceof IOException && !RetryPolicy.neverReachedServer(cause);
         String message = "Could not " + what + ": " + describe(cause)
                          + (retriesDone > 0 ? " (after " + retriesDone + " retries)" : "")
                          + (outcomeUnknown ? ". The request may have reached fal, so a job may exist although no request id came"
