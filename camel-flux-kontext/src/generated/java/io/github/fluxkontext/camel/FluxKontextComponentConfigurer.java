@@ -120,11 +120,6 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
     }
 
     @Override
-    public String[] getAutowiredNames() {
-        return new String[]{"httpClient"};
-    }
-
-    @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowinsecurehttp":

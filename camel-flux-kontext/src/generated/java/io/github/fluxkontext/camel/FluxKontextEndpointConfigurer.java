@@ -108,11 +108,6 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
     }
 
     @Override
-    public String[] getAutowiredNames() {
-        return new String[]{"httpClient"};
-    }
-
-    @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowinsecurehttp":

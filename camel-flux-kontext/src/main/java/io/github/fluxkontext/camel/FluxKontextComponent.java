@@ -20,6 +20,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     @Metadata(label = "security", defaultValue = "false")
     private boolean useGlobalSslContextParameters;
 
+    private FluxKontextRuntime runtime;
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         FluxKontextOperation operation = FluxKontextOperation.fromUri(remaining);
@@ -30,6 +32,25 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             endpointConfiguration.setSslContextParameters(retrieveGlobalSslContextParameters());
         }
         return endpoint;
+    }
+
+    /** The scheduler, worker pool and HTTP clients the endpoints share; made when the first endpoint starts. */
+    synchronized FluxKontextRuntime runtime() {
+        if (runtime == null) {
+            runtime = new FluxKontextRuntime(getCamelContext(), this);
+        }
+        return runtime;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        synchronized (this) {
+            if (runtime != null) {
+                runtime.shutdown();
+                runtime = null;
+            }
+        }
+        super.doStop();
     }
 
     public FluxKontextConfiguration getConfiguration() {

@@ -2,7 +2,6 @@ package io.github.fluxkontext.camel;
 
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
-import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -100,7 +99,6 @@ public class FluxKontextConfiguration implements Cloneable {
     @UriParam(label = "security")
     private SSLContextParameters sslContextParameters;
     @UriParam(label = "advanced")
-    @Metadata(autowired = true)
     private CloseableHttpAsyncClient httpClient;
 
     /** A copy for an endpoint, so that its URI options never change the component's defaults. */

@@ -5,8 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.client.FalClientSettings;
@@ -26,7 +24,6 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.apache.hc.core5.io.CloseMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +52,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     private final FluxKontextOperation kind;
     private final Set<JobWait> waits = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    private ScheduledExecutorService scheduler;
-    private ExecutorService worker;
-    private CloseableHttpAsyncClient ownHttpClient;
-    private FalQueueClient client;
+    private FluxKontextRuntime runtime;
+    private CloseableHttpAsyncClient sharedHttpClient;
+    private volatile FalQueueClient client;
 
     public FluxKontextEndpoint(String uri, FluxKontextComponent component, FluxKontextOperation operation,
                                FluxKontextConfiguration configuration) {
@@ -88,16 +84,13 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     protected void doStart() throws Exception {
         super.doStart();
         stopping = false;
-        var executors = getCamelContext().getExecutorServiceManager();
-        scheduler = executors.newScheduledThreadPool(this, "FluxKontextScheduler", 1);
-        worker = executors.newDefaultThreadPool(this, "FluxKontext");
+        runtime = ((FluxKontextComponent) getComponent()).runtime();
         CloseableHttpAsyncClient http = configuration.getHttpClient();
         if (http == null) {
-            ownHttpClient = FluxKontextHttpClients.create(configuration, getCamelContext());
-            ownHttpClient.start();
-            http = ownHttpClient;
+            sharedHttpClient = runtime.acquire(configuration);
+            http = sharedHttpClient;
         }
-        client = new FalQueueClient(clientSettings(), http, scheduler, worker, new ObjectMapper());
+        client = new FalQueueClient(clientSettings(), http, runtime.scheduler(), runtime.worker(), new ObjectMapper());
         LOG.debug("Started {} against {}", this, configuration.getBaseUrl());
     }
 
@@ -108,23 +101,13 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
             wait.abort();
         }
         waits.clear();
-        if (ownHttpClient != null) {
-            // graceful: an immediate close can race the I/O reactor's own event loop (seen as a
-            // ConcurrentModificationException in SingleCoreIOReactor); waits were ended above anyway
-            ownHttpClient.close(CloseMode.GRACEFUL);
-            ownHttpClient.awaitShutdown(org.apache.hc.core5.util.TimeValue.ofSeconds(5));
-            ownHttpClient = null;
+        if (client != null) {
+            client.close(); // ends calls still under way (or waiting for a retry) so no exchange hangs
         }
-        var executors = getCamelContext().getExecutorServiceManager();
-        if (scheduler != null) {
-            executors.shutdownNow(scheduler);
-            scheduler = null;
+        if (sharedHttpClient != null) {
+            runtime.release(sharedHttpClient);
+            sharedHttpClient = null;
         }
-        if (worker != null) {
-            executors.shutdownGraceful(worker);
-            worker = null;
-        }
-        client = null;
         super.doStop();
     }
 
@@ -151,12 +134,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return client;
     }
 
-    ScheduledExecutorService getScheduler() {
-        return scheduler;
-    }
-
-    ExecutorService getWorker() {
-        return worker;
+    /** The component's shared scheduler and worker pool; null before the endpoint starts. */
+    FluxKontextRuntime getRuntime() {
+        return runtime;
     }
 
     public FluxKontextOperation getOperationKind() {

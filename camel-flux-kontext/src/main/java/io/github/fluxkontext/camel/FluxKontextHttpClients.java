@@ -12,6 +12,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /** Builds the non-blocking Apache HttpClient 5 an endpoint uses when none is handed in. */
@@ -29,7 +30,12 @@ final class FluxKontextHttpClients {
         PoolingAsyncClientConnectionManagerBuilder connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(configuration.getMaxTotalConnections())
                 .setMaxConnPerRoute(configuration.getConnectionsPerRoute())
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connectTimeout).build());
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(connectTimeout)
+                        // a pooled connection the server has closed meanwhile must not take a submit with it
+                        // (a POST on a dead connection ends with an unknown outcome and is not retried)
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        .build());
         SSLContextParameters ssl = configuration.getSslContextParameters();
         if (ssl != null) {
             // DefaultClientTlsStrategy exists from HttpClient 5.1 on; ClientTlsStrategyBuilder.buildAsync() only from 5.5,
@@ -48,7 +54,9 @@ final class FluxKontextHttpClients {
                 // one retry policy (RetryPolicy) and one redirect rule (credentials stay on their origin)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
-                .disableCookieManagement();
+                .disableCookieManagement()
+                .evictExpiredConnections()
+                .evictIdleConnections(TimeValue.ofSeconds(30));
         if (configuration.getProxyHost() != null) {
             builder.setProxy(new HttpHost(configuration.getProxyHost(), configuration.getProxyPort()));
         }

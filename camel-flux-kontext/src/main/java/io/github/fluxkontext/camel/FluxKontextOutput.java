@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.DownloadedImage;
 import io.github.fluxkontext.camel.client.FalQueueClient;
@@ -40,9 +41,25 @@ final class FluxKontextOutput {
         }
     }
 
-    /** Sets the result's headers and body; with {@code bytes} the images are fetched first (asynchronously). */
-    CompletableFuture<Void> apply(Exchange exchange, KontextResult result) {
-        Message message = exchange.getMessage();
+    /**
+     * What the result makes of the message: headers always, the body per {@code outputType}. With
+     * {@code bytes} the images are fetched first (asynchronously); nothing touches the message until the
+     * returned change is applied, so a wait that ended meanwhile (timeout, stop) leaves it alone.
+     */
+    CompletableFuture<Consumer<Message>> prepare(KontextResult result) {
+        if ("bytes".equals(outputType)) {
+            return download(result).thenApply(images -> message -> {
+                resultHeaders(message, result);
+                putBytes(message, result, images);
+            });
+        }
+        return CompletableFuture.completedFuture(message -> {
+            resultHeaders(message, result);
+            message.setBody("urls".equals(outputType) ? result.imageUrls() : result);
+        });
+    }
+
+    private static void resultHeaders(Message message, KontextResult result) {
         message.setHeader(FluxKontextConstants.REQUEST_ID, result.requestId());
         message.setHeader(FluxKontextConstants.STATUS, "COMPLETED");
         message.removeHeader(FluxKontextConstants.QUEUE_POSITION);
@@ -54,14 +71,6 @@ final class FluxKontextOutput {
             message.setHeader(FluxKontextConstants.RESULT_SEED, result.seed());
         }
         message.setHeader(FluxKontextConstants.NSFW_CONCEPTS, result.hasNsfwConcepts());
-        switch (outputType) {
-            case "urls" -> message.setBody(result.imageUrls());
-            case "bytes" -> {
-                return download(result).thenAccept(images -> putBytes(message, result, images));
-            }
-            default -> message.setBody(result);
-        }
-        return CompletableFuture.completedFuture(null);
     }
 
     private CompletableFuture<List<DownloadedImage>> download(KontextResult result) {

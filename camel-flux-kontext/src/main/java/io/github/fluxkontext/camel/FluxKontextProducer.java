@@ -1,6 +1,8 @@
 package io.github.fluxkontext.camel;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalQueueClient;
 import io.github.fluxkontext.camel.client.FalUrls;
@@ -16,7 +18,8 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * The asynchronous producer: submits Kontext jobs, waits for them without holding a thread, and
- * checks, fetches or cancels jobs by request id.
+ * checks, fetches or cancels jobs by request id. Each operation builds the change it makes to the
+ * message asynchronously; {@link #complete} applies it and hands the exchange back, exactly once.
  */
 public class FluxKontextProducer extends DefaultAsyncProducer {
 
@@ -36,9 +39,9 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         try {
             switch (operation) {
                 case EDIT, TEXT_TO_IMAGE, MULTI -> submit(exchange, callback);
-                case STATUS -> status(exchange, callback);
+                case STATUS -> complete(exchange, callback, status(exchange));
                 case RESULT -> result(exchange, callback);
-                case CANCEL -> cancel(exchange, callback);
+                case CANCEL -> complete(exchange, callback, cancel(exchange));
                 default -> throw new IllegalStateException("Unsupported operation " + operation);
             }
             return false;
@@ -53,95 +56,109 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         // validation first, so bad input never costs an HTTP call
         KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
         String endpointId = endpoint.getFalEndpointId();
-        FalQueueClient client = client();
+        FalQueueClient client = endpoint.getClient();
         new InputImageResolver(client, "fal-storage".equals(config.getImageUpload())).toFalInput(request)
                 .thenCompose(input -> client.submit(endpointId, input, endpoint.submitOptions()))
                 .whenComplete((job, error) -> {
                     if (error != null) {
-                        fail(exchange, callback, error);
+                        complete(exchange, callback, CompletableFuture.failedFuture(error));
                         return;
                     }
                     // the request id goes on the exchange before anything else can fail: a submitted job is never lost
                     FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
-                    if (config.isWaitForResult()) {
-                        new JobWait(endpoint, output(), exchange, callback, job).start(JobWait.firstPollDelay(config));
-                    } else {
-                        exchange.getMessage().setBody(job);
-                        callback.done(false);
+                    if (!config.isWaitForResult()) {
+                        complete(exchange, callback, CompletableFuture.completedFuture(message -> message.setBody(job)));
+                        return;
+                    }
+                    try {
+                        new JobWait(endpoint, output(client), exchange, callback, job).start(JobWait.firstPollDelay(config));
+                    } catch (RuntimeException e) {
+                        complete(exchange, callback, CompletableFuture.failedFuture(e));
                     }
                 });
     }
 
-    private void status(Exchange exchange, AsyncCallback callback) {
-        KontextJob job = jobOf(exchange);
-        client().status(job, config.isLogs()).whenComplete((update, error) -> {
-            if (error != null) {
-                fail(exchange, callback, error);
-                return;
-            }
-            FluxKontextOutput.jobHeaders(exchange.getMessage(), update);
-            exchange.getMessage().setBody(update);
-            callback.done(false);
+    private CompletableFuture<Consumer<Message>> status(Exchange exchange) {
+        return endpoint.getClient().status(jobOf(exchange), config.isLogs()).thenApply(update -> message -> {
+            FluxKontextOutput.jobHeaders(message, update);
+            message.setBody(update);
         });
     }
 
     /** With waitForResult the job is awaited (from its first status poll on); else it must have completed. */
     private void result(Exchange exchange, AsyncCallback callback) {
         KontextJob job = jobOf(exchange);
+        FalQueueClient client = endpoint.getClient();
         FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
         if (config.isWaitForResult()) {
-            new JobWait(endpoint, output(), exchange, callback, job).start(0);
+            new JobWait(endpoint, output(client), exchange, callback, job).start(0);
             return;
         }
-        client().status(job, false).thenCompose(update -> {
-            FluxKontextOutput.jobHeaders(exchange.getMessage(), update);
+        complete(exchange, callback, client.status(job, false).thenCompose(update -> {
             if (update.status() != KontextStatus.COMPLETED) {
-                throw new FluxKontextException("Job " + update.requestId() + " has not completed yet (status " + update.status()
-                                               + "); call flux-kontext:result again later, or with waitForResult=true to wait",
-                        update.requestId(), update.status(), null);
+                return CompletableFuture.completedFuture(message -> {
+                    FluxKontextOutput.jobHeaders(message, update);
+                    throw new FluxKontextException("Job " + update.requestId() + " has not completed yet (status "
+                                                   + update.status() + "); call flux-kontext:result again later, or with"
+                                                   + " waitForResult=true to wait", update.requestId(), update.status(), null);
+                });
             }
             if (update.error() != null) {
-                return JobWait.jobFailure(client(), update).thenAccept(failure -> {
+                return JobWait.jobFailure(client, update).thenApply(failure -> message -> {
                     throw failure;
                 });
             }
-            return client().result(update).thenCompose(result -> output().apply(exchange, result));
-        }).whenComplete((done, error) -> {
-            if (error != null) {
-                fail(exchange, callback, error);
-            } else {
+            return client.result(update).thenCompose(output(client)::prepare);
+        }));
+    }
+
+    private CompletableFuture<Consumer<Message>> cancel(Exchange exchange) {
+        KontextJob job = jobOf(exchange);
+        return endpoint.getClient().cancel(job).thenApply(cancellation -> message -> {
+            message.setHeader(FluxKontextConstants.REQUEST_ID, job.requestId());
+            message.setHeader(FluxKontextConstants.CANCEL_STATUS, cancellation.status());
+            message.setBody(cancellation);
+        });
+    }
+
+    /**
+     * Ends the exchange once the change is ready: applies it to the message (a change may also throw,
+     * which fails the exchange), or sets the error; then hands the exchange back to Camel.
+     */
+    private static void complete(Exchange exchange, AsyncCallback callback, CompletableFuture<Consumer<Message>> change) {
+        change.whenComplete((apply, error) -> {
+            try {
+                if (error != null) {
+                    exchange.setException(unwrap(error));
+                } else {
+                    apply.accept(exchange.getMessage());
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            } finally {
                 callback.done(false);
             }
         });
     }
 
-    private void cancel(Exchange exchange, AsyncCallback callback) {
-        KontextJob job = jobOf(exchange);
-        client().cancel(job).whenComplete((cancellation, error) -> {
-            if (error != null) {
-                fail(exchange, callback, error);
-                return;
-            }
-            Message message = exchange.getMessage();
-            message.setHeader(FluxKontextConstants.REQUEST_ID, job.requestId());
-            message.setHeader(FluxKontextConstants.CANCEL_STATUS, cancellation.status());
-            message.setBody(cancellation);
-            callback.done(false);
-        });
-    }
-
     /**
-     * The job for status, result and cancel: request id from the header, else from a KontextJob or
-     * String body; endpoint id from the header, else the KontextJob body, else the endpoint's.
+     * The job for status, result and cancel. The request id comes from the header or the body (a
+     * KontextJob or a String); when both are there they must agree, so that an id left over from an
+     * earlier call never silently redirects this one. The endpoint id comes from the header, else the
+     * KontextJob body, else the endpoint.
      */
     private KontextJob jobOf(Exchange exchange) {
         Message message = exchange.getMessage();
         Object body = message.getBody();
         KontextJob fromBody = body instanceof KontextJob j ? j : null;
-        String requestId = InputValues.string(message.getHeader(FluxKontextConstants.REQUEST_ID), "header " + FluxKontextConstants.REQUEST_ID);
-        if (requestId == null) {
-            requestId = fromBody != null ? fromBody.requestId() : body instanceof CharSequence text ? text.toString().trim() : null;
+        String header = InputValues.string(message.getHeader(FluxKontextConstants.REQUEST_ID), "header " + FluxKontextConstants.REQUEST_ID);
+        String inBody = fromBody != null ? fromBody.requestId() : body instanceof CharSequence text ? text.toString().trim() : null;
+        if (header != null && inBody != null && !inBody.isBlank() && !header.equals(inBody)) {
+            throw new FluxKontextValidationException("request id", "header " + header + " and body " + inBody,
+                    "give the job's id once, or the same id in both: remove the header " + FluxKontextConstants.REQUEST_ID
+                    + " left by an earlier call, or set it to the body's id");
         }
+        String requestId = header != null ? header : inBody;
         if (requestId == null || requestId.isBlank()) {
             throw new FluxKontextValidationException("request id", body == null ? null : body.getClass().getSimpleName() + " body",
                     operation + " needs the job's request id: header " + FluxKontextConstants.REQUEST_ID + ", a KontextJob body or a String body");
@@ -163,7 +180,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         } catch (IllegalArgumentException e) {
             throw new FluxKontextValidationException("endpoint id", endpointId, e.getMessage());
         }
-        if (fromBody != null && fromBody.requestId().equals(requestId)) {
+        if (fromBody != null) {
             return new KontextJob(requestId, endpointId, fromBody.status(), fromBody.queuePosition(), fromBody.statusUrl(),
                     fromBody.responseUrl(), fromBody.cancelUrl(), fromBody.logs(), fromBody.error(), fromBody.errorType(),
                     fromBody.inferenceTime());
@@ -171,24 +188,15 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         return KontextJob.of(endpointId, requestId);
     }
 
-    private FalQueueClient client() {
-        FalQueueClient client = endpoint.getClient();
-        if (client == null) {
-            throw new IllegalStateException(endpoint + " is not started");
-        }
-        return client;
+    private FluxKontextOutput output(FalQueueClient client) {
+        return new FluxKontextOutput(client, config.getOutputType());
     }
 
-    private FluxKontextOutput output() {
-        return new FluxKontextOutput(client(), config.getOutputType());
-    }
-
-    private static void fail(Exchange exchange, AsyncCallback callback, Throwable error) {
+    private static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        exchange.setException(cause);
-        callback.done(false);
+        return cause;
     }
 }

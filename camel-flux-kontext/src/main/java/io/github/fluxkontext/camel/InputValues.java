@@ -1,7 +1,9 @@
 package io.github.fluxkontext.camel;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -13,6 +15,7 @@ import java.util.List;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextInputImage;
 import org.apache.camel.Exchange;
+import org.apache.camel.WrappedFile;
 
 /**
  * Strict readers for values coming from headers and Map bodies: a header may be a String ("4") or
@@ -126,7 +129,11 @@ final class InputValues {
             return KontextInputImage.fromPath(path);
         }
         if (value instanceof InputStream in) {
-            return KontextInputImage.fromStream(in, maxBytes, fileName);
+            return fromStream(in, source, maxBytes, fileName);
+        }
+        // a file component's GenericFile: take the file itself, so its size is checked before it is read
+        if (value instanceof WrappedFile<?> wrapped && wrapped.getFile() instanceof File file) {
+            return KontextInputImage.fromFile(file);
         }
         byte[] converted = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, value);
         if (converted != null) {
@@ -134,6 +141,20 @@ final class InputValues {
         }
         throw new FluxKontextValidationException(source, value,
                 "allowed: an http(s) URL or data URI String, byte[], File, Path, InputStream or KontextInputImage");
+    }
+
+    /** Reads a stream up to {@code maxBytes}; a longer one is refused, naming where it came from. */
+    private static KontextInputImage fromStream(InputStream in, String source, long maxBytes, String fileName) {
+        try {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (data.length > maxBytes) {
+                throw new FluxKontextValidationException(source, "a stream of more than " + maxBytes + " bytes",
+                        "images may hold at most " + maxBytes + " bytes (option maxInlineImageSize; or imageUpload=fal-storage)");
+            }
+            return KontextInputImage.fromBytes(data, fileName);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the input image stream of " + source, e);
+        }
     }
 
     /** Whether a value is a list-like container (Collection or array, but not byte[]). */

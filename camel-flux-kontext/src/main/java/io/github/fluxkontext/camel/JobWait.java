@@ -1,6 +1,5 @@
 package io.github.fluxkontext.camel;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -9,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalQueueClient;
 import io.github.fluxkontext.camel.model.FluxKontextApiException;
@@ -20,16 +20,18 @@ import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextStatus;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One exchange waiting for its job, without a thread: polls are scheduled tasks that only start
- * non-blocking calls, and every answer continues on the endpoint's worker pool. It holds only the
+ * non-blocking calls, and every answer continues on the component's worker pool. It holds only the
  * request id and a timeout task, so any instance can do the same wait given the id.
  * <p>
- * The wait ends exactly once: completed (then the output is applied), failed, timed out (optionally
- * cancelling the job), or aborted because the endpoint stops.
+ * The wait ends exactly once. Whoever ends it first (the result, a failure, the timeout, a stop)
+ * claims it; only the claimer touches the exchange, and then hands it back to Camel. Until then the
+ * exchange is left alone: output is prepared as a change and applied after the claim.
  */
 final class JobWait {
 
@@ -43,7 +45,7 @@ final class JobWait {
     private final FluxKontextOutput output;
     private final Exchange exchange;
     private final AsyncCallback callback;
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean claimed = new AtomicBoolean();
     private volatile KontextJob job;
     private volatile long nextDelayMs;
     private volatile Future<?> timeoutTask;
@@ -59,10 +61,15 @@ final class JobWait {
         this.nextDelayMs = config.getPollInterval();
     }
 
+    /** For a job just submitted: the first poll soon, then at pollInterval. */
+    static long firstPollDelay(FluxKontextConfiguration config) {
+        return Math.min(FIRST_POLL_MAX_MS, config.getPollInterval());
+    }
+
     /** Starts waiting; the first status poll comes after {@code firstPollMs}. */
     void start(long firstPollMs) {
         if (!endpoint.register(this)) {
-            finish(new FluxKontextStoppedException(job.requestId(), job.status()));
+            abort();
             return;
         }
         if (job.status() == KontextStatus.COMPLETED && job.error() == null) {
@@ -73,25 +80,21 @@ final class JobWait {
         schedulePoll(firstPollMs);
     }
 
-    /** For a job just submitted: the first poll soon, then at pollInterval. */
-    static long firstPollDelay(FluxKontextConfiguration config) {
-        return Math.min(FIRST_POLL_MAX_MS, config.getPollInterval());
-    }
-
     /** The endpoint stops: end the wait now, with the request id for picking the job up later. */
     void abort() {
-        finish(new FluxKontextStoppedException(job.requestId(), job.status()));
+        fail(new FluxKontextStoppedException(job.requestId(), job.status()));
     }
 
     private void schedulePoll(long delayMs) {
-        if (!finished.get()) {
+        if (!claimed.get()) {
             schedule(this::poll, delayMs);
         }
     }
 
-    /** Runs a task later on the endpoint's scheduler; if the endpoint is stopping, the wait ends now instead. */
+    /** Runs a task later on the shared scheduler; if the endpoint is stopping, the wait ends now instead. */
     private Future<?> schedule(Runnable task, long delayMs) {
-        ScheduledExecutorService scheduler = endpoint.getScheduler();
+        FluxKontextRuntime runtime = endpoint.getRuntime();
+        ScheduledExecutorService scheduler = runtime == null ? null : runtime.scheduler();
         try {
             if (scheduler != null) {
                 return scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
@@ -104,24 +107,24 @@ final class JobWait {
     }
 
     private void poll() {
-        if (finished.get()) {
-            return;
-        }
-        client.status(job, config.isLogs()).whenComplete((update, error) -> {
-            if (finished.get()) {
-                return;
+        guard(() -> {
+            if (!claimed.get()) {
+                client.status(job, config.isLogs()).whenComplete((update, error) -> guard(() -> {
+                    if (error != null) {
+                        fail(unwrap(error));
+                    } else {
+                        onStatus(update);
+                    }
+                }));
             }
-            if (error != null) {
-                finish(unwrap(error));
-                return;
-            }
-            onStatus(update);
         });
     }
 
     private void onStatus(KontextJob update) {
+        if (claimed.get()) {
+            return;
+        }
         job = update;
-        FluxKontextOutput.jobHeaders(exchange.getMessage(), update);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Job {} is {}{}", update.requestId(), update.status(),
                     update.queuePosition() != null ? " at queue position " + update.queuePosition() : "");
@@ -131,19 +134,16 @@ final class JobWait {
             long delay = nextDelayMs;
             nextDelayMs = Math.min(config.getMaxPollInterval(), Math.round(delay * 1.5));
             schedulePoll(delay);
-        } else if (update.error() != null) {
-            failWithJobError(update);
+            return;
+        }
+        // the job is done: nothing left to cancel, so the timeout no longer applies (fetching the output
+        // is bounded by the HTTP timeouts and the retry policy)
+        disarmTimeout();
+        if (update.error() != null) {
+            jobFailure(client, update).whenComplete((failure, error) -> fail(failure));
         } else {
             fetchResult();
         }
-    }
-
-    /**
-     * fal reports a failed job as COMPLETED with error and error_type; its result answers with the
-     * error body (e.g. a 422 detail list), which is attached as the cause.
-     */
-    private void failWithJobError(KontextJob failed) {
-        jobFailure(client, failed).whenComplete((failure, error) -> finish(failure));
     }
 
     /** The exception for a job that completed with an error, with fal's error answer as its cause. */
@@ -156,50 +156,97 @@ final class JobWait {
     }
 
     private void fetchResult() {
-        client.result(job).thenCompose(result -> output.apply(exchange, result)).whenComplete((done, error) ->
-                finish(error == null ? null : unwrap(error)));
-    }
-
-    private void onTimeout() {
-        if (finished.get()) {
-            return;
-        }
-        KontextJob last = job;
-        Duration timeout = Duration.ofMillis(config.getTimeout());
-        String base = "Job " + last.requestId() + " did not complete within " + timeout.toMillis() + " ms (last status "
-                      + last.status() + ")";
-        if (!config.isCancelOnTimeout()) {
-            finish(new FluxKontextTimeoutException(base + "; it goes on at fal: fetch it later with flux-kontext:result",
-                    last.requestId(), last.status(), timeout, false));
-            return;
-        }
-        client.cancel(last).whenComplete((cancellation, error) -> {
-            String outcome;
+        client.result(job).thenCompose(output::prepare).whenComplete((change, error) -> {
             if (error != null) {
-                outcome = "; the cancel failed (" + unwrap(error).getMessage() + "), so it may still run at fal";
-            } else if (cancellation.accepted()) {
-                outcome = "; a cancel was sent and accepted (" + cancellation.status() + ")";
+                fail(unwrap(error));
             } else {
-                outcome = "; a cancel was sent but fal said " + cancellation.status() + ": fetch it with flux-kontext:result";
+                end(null, change);
             }
-            finish(new FluxKontextTimeoutException(base + outcome, last.requestId(), last.status(), timeout, true));
         });
     }
 
-    /** Ends the wait once: on the worker pool, never on an I/O or scheduler thread. */
-    private void finish(Throwable error) {
-        if (!finished.compareAndSet(false, true)) {
+    /**
+     * The timeout claims the wait at once (polls stop), fails the exchange, and sends a cancel if asked:
+     * one attempt, whose answer is only logged, so the timeout is not stretched.
+     */
+    private void onTimeout() {
+        if (!claim()) {
             return;
         }
+        KontextJob last = job;
+        String message = "Job " + last.requestId() + " did not complete within " + config.getTimeout() + " ms (last status "
+                         + last.status() + ")";
+        if (config.isCancelOnTimeout()) {
+            client.cancelOnTimeout(last).whenComplete((cancellation, error) -> {
+                if (error != null) {
+                    LOG.warn("The cancel of timed-out job {} failed; it may still run at fal: {}", last.requestId(),
+                            unwrap(error).getMessage());
+                } else {
+                    LOG.info("Cancel of timed-out job {}: fal answered {}", last.requestId(), cancellation.status());
+                }
+            });
+            complete(new FluxKontextTimeoutException(message + "; a cancel was sent (its answer is logged)", last.requestId(),
+                    last.status(), java.time.Duration.ofMillis(config.getTimeout()), true), null);
+        } else {
+            complete(new FluxKontextTimeoutException(message + "; it goes on at fal: fetch it later with flux-kontext:result",
+                    last.requestId(), last.status(), java.time.Duration.ofMillis(config.getTimeout()), false), null);
+        }
+    }
+
+    private void fail(Throwable error) {
+        end(error, null);
+    }
+
+    /** Ends the wait if nobody has: the error, or the output change, goes on the exchange. */
+    private void end(Throwable error, Consumer<Message> change) {
+        if (claim()) {
+            complete(error, change);
+        }
+    }
+
+    /** Takes the right to end the wait; true for exactly one caller. */
+    private boolean claim() {
+        if (!claimed.compareAndSet(false, true)) {
+            return false;
+        }
         endpoint.unregister(this);
+        disarmTimeout();
+        return true;
+    }
+
+    /** Only after {@link #claim()}: writes the outcome on the exchange and hands it back to Camel, on a worker. */
+    private void complete(Throwable error, Consumer<Message> change) {
+        onWorker(() -> {
+            try {
+                Message message = exchange.getMessage();
+                FluxKontextOutput.jobHeaders(message, job);
+                if (error != null) {
+                    exchange.setException(withRequestId(error));
+                } else if (change != null) {
+                    change.accept(message);
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(withRequestId(e));
+            } finally {
+                callback.done(false);
+            }
+        });
+    }
+
+    private void disarmTimeout() {
         Future<?> timeout = timeoutTask;
         if (timeout != null) {
             timeout.cancel(false);
         }
-        if (error != null) {
-            exchange.setException(withRequestId(error));
+    }
+
+    /** Runs a step of the wait; a mistake in it ends the wait with that error rather than leaving the exchange hanging. */
+    private void guard(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            fail(e);
         }
-        onWorker(() -> callback.done(false));
     }
 
     private Throwable withRequestId(Throwable error) {
@@ -213,9 +260,10 @@ final class JobWait {
     }
 
     private void onWorker(Runnable task) {
-        ExecutorService worker = endpoint.getWorker();
+        FluxKontextRuntime runtime = endpoint.getRuntime();
+        ExecutorService worker = runtime == null ? null : runtime.worker();
         if (worker == null) {
-            task.run(); // the endpoint has stopped: end the wait here rather than leave the exchange hanging
+            task.run(); // the component has stopped: end the wait here rather than leave the exchange hanging
             return;
         }
         try {

@@ -35,9 +35,35 @@ class JobFailureTest extends FluxKontextTestSupport {
         assertEquals(KontextStatus.IN_QUEUE, e.getLastStatus());
         assertTrue(e.isCancelSent());
         assertTrue(e.getMessage().contains(requestId), e.getMessage());
-        assertEquals(1, sim().journal().count(FalOperation.CANCEL));
+        // the cancel is sent without holding up the failure: await it
+        await().until(() -> sim().journal().count(FalOperation.CANCEL) == 1);
         assertEquals(requestId, sim().journal().entries(FalOperation.CANCEL).get(0).requestId());
-        assertTrue(sim().job(requestId).orElseThrow().cancelled());
+        await().until(() -> sim().job(requestId).orElseThrow().cancelled());
+    }
+
+    @Test
+    void aCancelOnTimeoutIsOneAttemptThatDoesNotStretchTheWait() {
+        sim().setTimings(Duration.ofSeconds(60), Duration.ofMillis(60));
+        sim().faults().add(Fault.on(FalOperation.CANCEL).status(503).always());
+
+        FluxKontextTimeoutException e = failure(FluxKontextTimeoutException.class, "flux-kontext:text-to-image?timeout=300&maxRetries=5",
+                "a slow fox", Map.of());
+
+        assertTrue(e.isCancelSent());
+        await().until(() -> sim().journal().count(FalOperation.CANCEL) == 1);
+        await().during(Duration.ofMillis(300)).until(() -> sim().journal().count(FalOperation.CANCEL) == 1);
+    }
+
+    @Test
+    void aJobThatCompletesJustAsTheWaitTimesOutIsNotCancelled() {
+        // the result arrives after the deadline: once COMPLETED is seen, the timeout no longer applies
+        sim().faults().add(Fault.on(FalOperation.RESULT).delay(Duration.ofMillis(600)));
+
+        io.github.fluxkontext.camel.model.KontextResult result = template.requestBody("flux-kontext:text-to-image?timeout=400",
+                "a fox just in time", io.github.fluxkontext.camel.model.KontextResult.class);
+
+        assertEquals(1, result.images().size());
+        assertEquals(0, sim().journal().count(FalOperation.CANCEL));
     }
 
     @Test

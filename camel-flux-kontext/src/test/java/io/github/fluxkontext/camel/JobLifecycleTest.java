@@ -63,7 +63,9 @@ class JobLifecycleTest extends FluxKontextTestSupport {
 
     @Test
     void aHandedInHttpClientIsUsedAndLeftOpen() throws Exception {
-        try (var http = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().disableRedirectHandling().build()) {
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        try (var http = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().disableRedirectHandling()
+                .addRequestInterceptorFirst((request, entity, ctx) -> sent.incrementAndGet()).build()) {
             http.start();
             context.getRegistry().bind("myHttpClient", http);
 
@@ -71,8 +73,26 @@ class JobLifecycleTest extends FluxKontextTestSupport {
             context.stop();
 
             assertEquals(1, result.images().size());
+            assertEquals(sim().journal().entries().size(), sent.get(), "every request went through the handed-in client");
             assertEquals(org.apache.hc.core5.reactor.IOReactorStatus.ACTIVE, http.getStatus(), "the component does not close a client it did not build");
         }
+    }
+
+    @Test
+    void toDEndpointsShareOneHttpClient() throws Exception {
+        context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:dynamic").toD("flux-kontext:text-to-image?numImages=${header.n}&waitForResult=false");
+            }
+        });
+        for (int n = 1; n <= 4; n++) {
+            template.requestBodyAndHeader("direct:dynamic", "a fox", "n", n);
+        }
+
+        assertEquals(4, sim().journal().count(FalOperation.SUBMIT));
+        FluxKontextComponent component = context.getComponent("flux-kontext", FluxKontextComponent.class);
+        assertEquals(1, component.runtime().httpClients(), "four endpoints, one HTTP client");
     }
 
     @Test

@@ -93,6 +93,14 @@ class PrecedenceTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void theTypedRequestsExtraFieldsCannotBypassValidation() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> KontextRequest.builder().extra("num_images", 9));
+
+        assertTrue(e.getMessage().contains("num_images"), e.getMessage());
+    }
+
+    @Test
     void headerWinsOverTypedRequestField() {
         KontextRequest request = KontextRequest.builder().prompt("typed").seed(5L).build();
         template.requestBodyAndHeader(T2I, request, FluxKontextConstants.SEED, 6L);

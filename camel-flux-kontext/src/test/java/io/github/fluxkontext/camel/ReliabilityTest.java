@@ -49,7 +49,7 @@ class ReliabilityTest extends FluxKontextTestSupport {
         FluxKontextApiException e = failure(FluxKontextApiException.class, T2I, "a fox", Map.of());
 
         assertEquals(502, e.getStatusCode());
-        assertTrue(e.isRetryable());
+        assertFalse(e.isRetryable(), "a redelivering error handler must not pay for the job twice");
         assertNull(e.getRequestId());
         assertEquals(1, sim().journal().count(FalOperation.SUBMIT));
     }
@@ -64,6 +64,15 @@ class ReliabilityTest extends FluxKontextTestSupport {
         assertTrue(e.getMessage().contains("may have reached fal"), e.getMessage());
         assertEquals(1, sim().journal().count(FalOperation.SUBMIT));
         assertEquals(1, sim().jobs().size(), "the job the lost answer announced exists once, not twice");
+    }
+
+    @Test
+    void a429AtSubmitIsRetryableButA502IsOnlyWithSubmitRetryAll() {
+        sim().faults().add(Fault.on(FalOperation.SUBMIT).status(502));
+
+        FluxKontextApiException e = failure(FluxKontextApiException.class, T2I + "?submitRetry=all&maxRetries=0", "a fox", Map.of());
+
+        assertTrue(e.isRetryable(), "with submitRetry=all the user accepted the risk");
     }
 
     @Test

@@ -8,13 +8,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.fluxkontext.camel.model.FluxKontextStoppedException;
+import io.github.fluxkontext.camel.model.FluxKontextTransportException;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.simulator.FalOperation;
+import io.github.fluxkontext.simulator.Fault;
 import io.github.fluxkontext.simulator.JobSnapshot;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +56,23 @@ class StopWhileWaitingTest extends FluxKontextTestSupport {
             assertTrue(stopped.getMessage().startsWith("Stopped while waiting for job " + stopped.getRequestId()), stopped.getMessage());
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> componentThreads().isEmpty());
+    }
+
+    @Test
+    void stoppingDuringASubmitsRetryDelayEndsTheExchangeAndSaysNoJobWasCreated() throws Exception {
+        sim().faults().add(Fault.on(FalOperation.SUBMIT).status(429).retryAfter("30"));
+        context.getShutdownStrategy().setTimeout(1);
+        Future<Object> pending = template.asyncRequestBody("flux-kontext:text-to-image?maxRetryDelay=60s", "a fox in line");
+        FluxKontextEndpoint endpoint = context.getEndpoint("flux-kontext:text-to-image?maxRetryDelay=60s", FluxKontextEndpoint.class);
+        await().until(() -> sim().journal().count(FalOperation.SUBMIT) == 1 && endpoint.getClient().pendingCalls() == 1);
+
+        context.stop();
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+        FluxKontextTransportException stopped = assertInstanceOf(FluxKontextTransportException.class, e.getCause().getCause());
+        assertFalse(stopped.isOutcomeUnknown(), "the 429 created no job and the retry was never sent: " + stopped.getMessage());
+        assertEquals(1, sim().journal().count(FalOperation.SUBMIT));
+        assertEquals(0, sim().jobs().size());
     }
 
     @Test

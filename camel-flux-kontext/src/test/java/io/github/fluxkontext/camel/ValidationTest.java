@@ -61,8 +61,17 @@ class ValidationTest extends FluxKontextTestSupport {
                 arguments("map body with a wrong type", T2I, Map.of("prompt", "p", "enhance_prompt", "sure"), Map.of(), "body field enhance_prompt", "true or false"),
                 arguments("map body with a non-string key", T2I, Map.of(1, "p"), Map.of(), "body", "String keys"),
                 arguments("image too large to inline", EDIT + "&maxInlineImageSize=64", TestImages.png(64, 64), Map.of(), "image_url", "imageUpload=fal-storage"),
+                arguments("stream too large to inline", EDIT + "&maxInlineImageSize=64", new java.io.ByteArrayInputStream(TestImages.png(64, 64)),
+                        Map.of(), "body", "at most 64 bytes"),
+                arguments("data URI too large to inline", EDIT + "&maxInlineImageSize=64", null,
+                        Map.of(FluxKontextConstants.IMAGE_URL, "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(TestImages.png(64, 64))),
+                        "image_url", "maxInlineImageSize"),
+                arguments("image file that does not exist", EDIT, java.nio.file.Path.of("no-such-dir", "missing.png"), Map.of(), "image_url",
+                        "cannot be read"),
                 arguments("status without request id", "flux-kontext:status", null, Map.of(), "request id", "CamelFluxKontextRequestId"),
                 arguments("request id that is a path", "flux-kontext:result", "../../admin", Map.of(), "request id", "not a fal request id"),
+                arguments("request ids that disagree", "flux-kontext:status", "0d6f6a6e-0000-4000-8000-000000000001",
+                        Map.of(FluxKontextConstants.REQUEST_ID, "0d6f6a6e-0000-4000-8000-000000000002"), "request id", "left by an earlier call"),
                 arguments("bad endpoint id header", "flux-kontext:cancel", "0d6f6a6e-0000-4000-8000-000000000000",
                         Map.of(FluxKontextConstants.ENDPOINT_ID, "no-owner"), "endpoint id", "owner/alias"));
     }

@@ -12,6 +12,8 @@ public enum CallKind {
      */
     FAILED_RESULT,
     CANCEL,
+    /** A best-effort cancel when a wait times out: one attempt, so that the timeout is not stretched. */
+    TIMEOUT_CANCEL,
     /** fal storage upload (initiate and PUT): creates no job, so retried like status. */
     UPLOAD,
     /** Image download from the result's URL: retried like status. */

@@ -25,9 +25,26 @@ final class FalAnswers {
     };
 
     private final ObjectMapper mapper;
+    private final RetryPolicy retryPolicy;
 
-    FalAnswers(ObjectMapper mapper) {
+    FalAnswers(ObjectMapper mapper, RetryPolicy retryPolicy) {
         this.mapper = mapper;
+        this.retryPolicy = retryPolicy;
+    }
+
+    /**
+     * A submit answer: the new job's handle. Its request id goes into URL paths later, so one that is
+     * not a plain token is refused here, with the id in the exception so the job is not lost.
+     */
+    KontextJob submitted(FalResponse response, String endpointId, java.util.function.Predicate<String> keepUrl) {
+        KontextJob job = job(response, endpointId, null, keepUrl);
+        try {
+            FalUrls.checkRequestId(job.requestId());
+        } catch (IllegalArgumentException e) {
+            throw new FluxKontextException("fal accepted the job but answered with request id '" + job.requestId()
+                                           + "', which cannot be used in its URLs; look the job up at fal", job.requestId(), job.status(), e);
+        }
+        return job;
     }
 
     /** A submit or status answer. URLs are kept only when {@code keepUrl} accepts them. */
@@ -87,7 +104,7 @@ final class FalAnswers {
     }
 
     /** Turns an error answer into an exception carrying status, detail, error type and request id. */
-    FluxKontextApiException error(FalResponse response, String what, String requestId, KontextStatus lastStatus) {
+    FluxKontextApiException error(FalResponse response, CallKind kind, String what, String requestId, KontextStatus lastStatus) {
         List<FalErrorDetail> details = new ArrayList<>();
         String errorType = response.header("x-fal-error-type");
         String message = null;
@@ -127,7 +144,7 @@ final class FalAnswers {
         }
         text.append(hint(response.statusCode()));
         return new FluxKontextApiException(text.toString(), response.statusCode(), details, errorType,
-                RetryPolicy.isTransient(response), response.bodyText(BODY_EXCERPT), id, lastStatus);
+                retryPolicy.isRetryable(kind, response), response.bodyText(BODY_EXCERPT), id, lastStatus);
     }
 
     private static String hint(int status) {

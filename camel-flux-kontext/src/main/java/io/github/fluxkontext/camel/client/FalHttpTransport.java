@@ -3,7 +3,6 @@ package io.github.fluxkontext.camel.client;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,17 +18,16 @@ import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
  * Sends one request on the non-blocking HTTP client and hands the answer to the callback executor
  * (never to an I/O reactor thread, so slow work downstream cannot stall the client).
  * <p>
- * It is the only place that adds credentials, and it adds them only when the request's origin is one
- * of the trusted origins (the configured base and storage URLs): a {@code status_url} on a foreign host,
- * an image download, a redirect to another origin never carry the key. Redirects are followed here,
- * for GET only, so that this check applies to every hop.
+ * It is the only place that adds credentials, and it adds them only to a hop whose origin is the
+ * request's {@code credentialsOrigin} (the base URL's for the queue API, the storage URL's for an upload):
+ * a {@code status_url} on a foreign host, an image download, a redirect to another origin never carry
+ * the key. Redirects are followed here, for GET only, so that this check applies to every hop.
  */
 final class FalHttpTransport {
 
     private static final int MAX_REDIRECTS = 5;
 
     private final CloseableHttpAsyncClient http;
-    private final Set<String> trustedOrigins;
     private final String authorization;
     private final String userAgent;
     private final Executor callbackExecutor;
@@ -37,10 +35,8 @@ final class FalHttpTransport {
     /**
      * @param authorization the full Authorization header value, or null to send none
      */
-    FalHttpTransport(CloseableHttpAsyncClient http, Set<String> trustedOrigins, String authorization, String userAgent,
-                     Executor callbackExecutor) {
+    FalHttpTransport(CloseableHttpAsyncClient http, String authorization, String userAgent, Executor callbackExecutor) {
         this.http = http;
-        this.trustedOrigins = Set.copyOf(trustedOrigins);
         this.authorization = authorization;
         this.userAgent = userAgent;
         this.callbackExecutor = callbackExecutor;
@@ -52,10 +48,9 @@ final class FalHttpTransport {
         return answer;
     }
 
-    /** Whether credentials may go to this URL. */
-    boolean isTrusted(String url) {
-        String origin = FalUrls.origin(url);
-        return origin != null && trustedOrigins.contains(origin);
+    /** Whether this hop of the request may carry the credentials. */
+    private static boolean mayAuthenticate(FalRequest request) {
+        return request.credentialsOrigin() != null && request.credentialsOrigin().equals(FalUrls.origin(request.url()));
     }
 
     private void send(FalRequest request, int redirects, CompletableFuture<FalResponse> answer) {
@@ -106,7 +101,7 @@ final class FalHttpTransport {
         for (Map.Entry<String, String> header : request.headers().entrySet()) {
             builder.setHeader(header.getKey(), header.getValue());
         }
-        if (request.authenticate() && authorization != null && isTrusted(request.url())) {
+        if (authorization != null && mayAuthenticate(request)) {
             builder.setHeader("Authorization", authorization);
         }
         if (request.body() != null) {

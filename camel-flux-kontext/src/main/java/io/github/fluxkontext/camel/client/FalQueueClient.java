@@ -5,7 +5,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,11 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +32,8 @@ import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
 import io.github.fluxkontext.camel.model.KontextStatus;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.RequestNotExecutedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * aggregators in front of fal echo fal's own hosts, which their token does not open (and the key must
  * not travel there).
  */
-public final class FalQueueClient {
+public final class FalQueueClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FalQueueClient.class);
 
@@ -54,8 +58,11 @@ public final class FalQueueClient {
     private final ObjectMapper mapper;
     private final FalAnswers answers;
     private final String baseOrigin;
+    private final String storageOrigin;
+    private final Set<Call> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private volatile boolean closed;
 
     /**
      * @param http             a started async client; the caller owns it (starts and closes it)
@@ -68,14 +75,10 @@ public final class FalQueueClient {
         this.scheduler = scheduler;
         this.callbackExecutor = callbackExecutor;
         this.mapper = mapper;
-        this.answers = new FalAnswers(mapper);
+        this.answers = new FalAnswers(mapper, settings.retryPolicy());
         this.baseOrigin = FalUrls.origin(settings.baseUrl());
-        Set<String> trusted = new HashSet<>();
-        trusted.add(baseOrigin);
-        if (settings.storageUrl() != null && FalUrls.origin(settings.storageUrl()) != null) {
-            trusted.add(FalUrls.origin(settings.storageUrl()));
-        }
-        this.transport = new FalHttpTransport(http, trusted, settings.authorization(), settings.userAgent(), callbackExecutor);
+        this.storageOrigin = settings.storageUrl() == null ? null : FalUrls.origin(settings.storageUrl());
+        this.transport = new FalHttpTransport(http, settings.authorization(), settings.userAgent(), callbackExecutor);
     }
 
     public FalClientSettings settings() {
@@ -92,56 +95,73 @@ public final class FalQueueClient {
         return retries.get();
     }
 
+    /** Calls under way (sent, or waiting to be retried). */
+    public int pendingCalls() {
+        return pending.size();
+    }
+
+    /**
+     * Ends every call under way, so no caller waits for an answer that will not come: a call waiting
+     * for its retry is not sent again (for a submit: no job was created by it), a call in flight fails
+     * as broken (for a submit: a job may exist). New calls fail at once. Does not close the HTTP client.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Call call : pending) {
+            call.abort();
+        }
+        pending.clear();
+    }
+
     /** Submits a job: {@code POST {baseUrl}/{endpointId}}. The returned handle carries the request id. */
     public CompletableFuture<KontextJob> submit(String endpointId, Map<String, Object> input, SubmitOptions options) {
-        String id = FalUrls.normalizeEndpointId(endpointId);
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(input);
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new FluxKontextException("The input of " + id + " cannot be written as JSON: "
-                                                                           + e.getOriginalMessage(), null, null, e));
-        }
-        String url = FalUrls.join(settings.baseUrl(), id);
-        if (options.webhookUrl() != null) {
-            url += "?fal_webhook=" + URLEncoder.encode(options.webhookUrl(), StandardCharsets.UTF_8);
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (options.priority() != null) {
-            headers.put("x-fal-queue-priority", options.priority());
-        }
-        if (options.startTimeout() != null) {
-            headers.put("x-fal-request-timeout", seconds(options.startTimeout()));
-        }
-        FalRequest request = new FalRequest("POST", url, body, "application/json", headers, true, settings.maxResponseSize());
-        return call(CallKind.SUBMIT, request).handle((response, error) -> {
-            if (error != null) {
-                throw transportError("submit a job to " + id, null, null, error, true);
+        return guarded(() -> {
+            String id = FalUrls.normalizeEndpointId(endpointId);
+            byte[] body = json(input, "the input of " + id);
+            String url = FalUrls.join(settings.baseUrl(), id);
+            if (options.webhookUrl() != null) {
+                url += "?fal_webhook=" + URLEncoder.encode(options.webhookUrl(), StandardCharsets.UTF_8);
             }
-            if (!response.isSuccess()) {
-                throw answers.error(response, "the submit to " + id, null, null);
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (options.priority() != null) {
+                headers.put("x-fal-queue-priority", options.priority());
             }
-            return answers.job(response, id, null, this::isOnBaseOrigin);
+            if (options.startTimeout() != null) {
+                headers.put("x-fal-request-timeout", seconds(options.startTimeout()));
+            }
+            FalRequest request = new FalRequest("POST", url, body, "application/json", headers, baseOrigin, settings.maxResponseSize());
+            return call(CallKind.SUBMIT, request).handle((response, error) -> {
+                if (error != null) {
+                    throw transportError("submit a job to " + id, null, null, error, true);
+                }
+                if (!response.isSuccess()) {
+                    throw answers.error(response, CallKind.SUBMIT, "the submit to " + id, null, null);
+                }
+                return answers.submitted(response, id, this::isOnBaseOrigin);
+            });
         });
     }
 
     /** The job's current status: {@code GET .../requests/{id}/status}. */
     public CompletableFuture<KontextJob> status(KontextJob job, boolean logs) {
-        String url = jobUrl(job.statusUrl(), job, "/status") + (logs ? "?logs=1" : "?logs=0");
-        return get(CallKind.STATUS, url, job, "the status request", "get the status of job ").thenApply(response ->
-                job.withStatusOf(answers.job(response, job.endpointId(), job.requestId(), this::isOnBaseOrigin)));
+        return guarded(() -> {
+            String url = jobUrl(job.statusUrl(), job, "/status") + (logs ? "?logs=1" : "?logs=0");
+            return get(CallKind.STATUS, url, job, "the status request", "get the status of job ").thenApply(response ->
+                    job.withStatusOf(answers.job(response, job.endpointId(), job.requestId(), this::isOnBaseOrigin)));
+        });
     }
 
     /** The job's output: {@code GET .../requests/{id}}. Call it once the job is COMPLETED. */
     public CompletableFuture<KontextResult> result(KontextJob job) {
-        String url = jobUrl(job.responseUrl(), job, "");
-        return get(CallKind.RESULT, url, job, "the result request", "get the result of job ").thenApply(response -> {
-            if (response.statusCode() == 202) {
-                throw new FluxKontextException("The result of job " + job.requestId() + " is not ready yet (HTTP 202)",
-                        job.requestId(), job.status(), null);
-            }
-            return answers.result(response, job.requestId());
-        });
+        return guarded(() -> get(CallKind.RESULT, jobUrl(job.responseUrl(), job, ""), job, "the result request",
+                "get the result of job ").thenApply(response -> {
+                    if (response.statusCode() == 202) {
+                        throw new FluxKontextException("The result of job " + job.requestId() + " is not ready yet (HTTP 202)",
+                                job.requestId(), job.status(), null);
+                    }
+                    return answers.result(response, job.requestId());
+                }));
     }
 
     /**
@@ -150,9 +170,8 @@ public final class FalQueueClient {
      * {@code FluxKontextApiException}); it is asked once, not retried.
      */
     public CompletableFuture<KontextResult> failedResult(KontextJob job) {
-        String url = jobUrl(job.responseUrl(), job, "");
-        return get(CallKind.FAILED_RESULT, url, job, "the result request", "get the error of job ")
-                .thenApply(response -> answers.result(response, job.requestId()));
+        return guarded(() -> get(CallKind.FAILED_RESULT, jobUrl(job.responseUrl(), job, ""), job, "the result request",
+                "get the error of job ").thenApply(response -> answers.result(response, job.requestId())));
     }
 
     /**
@@ -160,21 +179,32 @@ public final class FalQueueClient {
      * not an error: the answer says {@code accepted=false}.
      */
     public CompletableFuture<KontextCancellation> cancel(KontextJob job) {
-        String url = jobUrl(job.cancelUrl(), job, "/cancel");
-        FalRequest request = new FalRequest("PUT", url, null, null, Map.of(), true, settings.maxResponseSize());
-        return call(CallKind.CANCEL, request).handle((response, error) -> {
-            if (error != null) {
-                throw transportError("cancel job " + job.requestId(), job.requestId(), job.status(), error, false);
-            }
-            String value = answers.cancelStatus(response);
-            if (response.isSuccess()) {
-                return new KontextCancellation(job.requestId(), value != null ? value : "OK", true);
-            }
-            // fal answers 400 ALREADY_COMPLETED (some deployments: a {detail} body) when it is too late
-            if ((response.statusCode() == 400 || response.statusCode() == 409) && !"NOT_FOUND".equals(value)) {
-                return new KontextCancellation(job.requestId(), value != null ? value : "ALREADY_COMPLETED", false);
-            }
-            throw answers.error(response, "the cancel request", job.requestId(), job.status());
+        return cancel(job, CallKind.CANCEL);
+    }
+
+    /** A cancel sent because a wait timed out: one attempt, so that the timeout is not stretched by retries. */
+    public CompletableFuture<KontextCancellation> cancelOnTimeout(KontextJob job) {
+        return cancel(job, CallKind.TIMEOUT_CANCEL);
+    }
+
+    private CompletableFuture<KontextCancellation> cancel(KontextJob job, CallKind kind) {
+        return guarded(() -> {
+            FalRequest request = new FalRequest("PUT", jobUrl(job.cancelUrl(), job, "/cancel"), null, null, Map.of(), baseOrigin,
+                    settings.maxResponseSize());
+            return call(kind, request).handle((response, error) -> {
+                if (error != null) {
+                    throw transportError("cancel job " + job.requestId(), job.requestId(), job.status(), error, false);
+                }
+                String value = answers.cancelStatus(response);
+                if (response.isSuccess()) {
+                    return new KontextCancellation(job.requestId(), value != null ? value : "OK", true);
+                }
+                // fal answers 400 ALREADY_COMPLETED (some deployments: a {detail} body) when it is too late
+                if ((response.statusCode() == 400 || response.statusCode() == 409) && !"NOT_FOUND".equals(value)) {
+                    return new KontextCancellation(job.requestId(), value != null ? value : "ALREADY_COMPLETED", false);
+                }
+                throw answers.error(response, kind, "the cancel request", job.requestId(), job.status());
+            });
         });
     }
 
@@ -186,69 +216,68 @@ public final class FalQueueClient {
         if (url.regionMatches(true, 0, "data:", 0, 5)) {
             return CompletableFuture.supplyAsync(() -> decodeDataUri(url), callbackExecutor);
         }
-        FalRequest request = new FalRequest("GET", url, null, null, Map.of("Accept", "image/*"), false, settings.maxResponseSize());
-        return call(CallKind.DOWNLOAD, request).handle((response, error) -> {
-            if (error != null) {
-                throw transportError("download image " + url, null, null, error, false);
-            }
-            if (!response.isSuccess()) {
-                throw new FluxKontextException("Downloading image " + url + " failed with HTTP " + response.statusCode()
-                                               + (response.statusCode() == 404 || response.statusCode() == 410
-                                                       ? " (fal keeps generated media for a limited time)" : ""));
-            }
-            ImageFormat detected = ImageFormat.detect(response.body());
-            String type = detected != null ? detected.mimeType() : response.contentType();
-            return new DownloadedImage(response.body(), type);
+        return guarded(() -> {
+            FalRequest request = new FalRequest("GET", url, null, null, Map.of("Accept", "image/*"), null, settings.maxResponseSize());
+            return call(CallKind.DOWNLOAD, request).handle((response, error) -> {
+                if (error != null) {
+                    throw transportError("download image " + url, null, null, error, false);
+                }
+                if (!response.isSuccess()) {
+                    throw new FluxKontextException("Downloading image " + url + " failed with HTTP " + response.statusCode()
+                                                   + (response.statusCode() == 404 || response.statusCode() == 410
+                                                           ? " (fal keeps generated media for a limited time)" : ""));
+                }
+                ImageFormat detected = ImageFormat.detect(response.body());
+                return new DownloadedImage(response.body(), detected != null ? detected.mimeType() : response.contentType());
+            });
         });
     }
 
     /**
-     * Uploads bytes to fal's storage (initiate at {@code {storageUrl}/storage/upload/initiate}, then PUT
-     * the bytes to the signed URL) and returns the file URL to put in the input.
+     * Uploads bytes to fal's storage (initiate at {@code {storageUrl}/storage/upload/initiate} with the
+     * credentials, then PUT the bytes to the signed URL without them) and returns the file URL to put in
+     * the input.
      */
     public CompletableFuture<String> upload(byte[] data, String contentType, String fileName) {
-        if (settings.storageUrl() == null) {
-            return CompletableFuture.failedFuture(new FluxKontextException("No storageUrl is configured for uploads"));
-        }
-        Map<String, Object> initiate = new LinkedHashMap<>();
-        initiate.put("content_type", contentType);
-        initiate.put("file_name", fileName);
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(initiate);
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new FluxKontextException("Cannot write the upload request", null, null, e));
-        }
-        String url = FalUrls.join(settings.storageUrl(), "storage/upload/initiate?storage_type=fal-cdn-v3");
-        FalRequest request = new FalRequest("POST", url, body, "application/json", Map.of(), true, settings.maxResponseSize());
-        return call(CallKind.UPLOAD, request).thenCompose(response -> {
-            if (!response.isSuccess()) {
-                throw answers.error(response, "the storage upload initiate", null, null);
+        return guarded(() -> {
+            if (storageOrigin == null) {
+                throw new FluxKontextException("No storageUrl is configured for uploads");
             }
-            JsonNode json = readJson(response, "storage upload initiate");
-            String uploadUrl = json.path("upload_url").asText(null);
-            String fileUrl = json.path("file_url").asText(null);
-            if (uploadUrl == null || fileUrl == null) {
-                throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + response.bodyText(300));
-            }
-            // the upload URL is signed: it needs no credentials, and may be on another host
-            FalRequest put = new FalRequest("PUT", uploadUrl, data, contentType, Map.of(), false, settings.maxResponseSize());
-            return call(CallKind.UPLOAD, put).thenApply(putResponse -> {
-                if (!putResponse.isSuccess()) {
-                    throw new FluxKontextException("Uploading " + data.length + " bytes to fal's storage failed with HTTP "
-                                                   + putResponse.statusCode() + ": " + putResponse.bodyText(300));
+            Map<String, Object> initiate = new LinkedHashMap<>();
+            initiate.put("content_type", contentType);
+            initiate.put("file_name", fileName);
+            String url = FalUrls.join(settings.storageUrl(), "storage/upload/initiate?storage_type=fal-cdn-v3");
+            FalRequest request = new FalRequest("POST", url, json(initiate, "the upload request"), "application/json", Map.of(),
+                    storageOrigin, settings.maxResponseSize());
+            return call(CallKind.UPLOAD, request).thenCompose(response -> {
+                if (!response.isSuccess()) {
+                    throw answers.error(response, CallKind.UPLOAD, "the storage upload initiate", null, null);
                 }
-                return fileUrl;
+                JsonNode json = readJson(response, "storage upload initiate");
+                String uploadUrl = json.path("upload_url").asText(null);
+                String fileUrl = json.path("file_url").asText(null);
+                if (uploadUrl == null || fileUrl == null) {
+                    throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + response.bodyText(300));
+                }
+                // the upload URL is signed: it needs no credentials, and may be on another host
+                FalRequest put = new FalRequest("PUT", uploadUrl, data, contentType, Map.of(), null, settings.maxResponseSize());
+                return call(CallKind.UPLOAD, put).thenApply(putResponse -> {
+                    if (!putResponse.isSuccess()) {
+                        throw new FluxKontextException("Uploading " + data.length + " bytes to fal's storage failed with HTTP "
+                                                       + putResponse.statusCode() + ": " + putResponse.bodyText(300));
+                    }
+                    return fileUrl;
+                });
+            }).handle((fileUrl, error) -> {
+                if (error == null) {
+                    return fileUrl;
+                }
+                Throwable cause = unwrap(error);
+                if (cause instanceof FluxKontextException fke) {
+                    throw fke;
+                }
+                throw transportError("upload an image to fal's storage", null, null, cause, false);
             });
-        }).handle((fileUrl, error) -> {
-            if (error == null) {
-                return fileUrl;
-            }
-            Throwable cause = unwrap(error);
-            if (cause instanceof FluxKontextException fke) {
-                throw fke;
-            }
-            throw transportError("upload an image to fal's storage", null, null, cause, false);
         });
     }
 
@@ -268,33 +297,67 @@ public final class FalQueueClient {
     }
 
     private CompletableFuture<FalResponse> get(CallKind kind, String url, KontextJob job, String what, String action) {
-        FalRequest request = new FalRequest("GET", url, null, null, Map.of(), true, settings.maxResponseSize());
+        FalRequest request = new FalRequest("GET", url, null, null, Map.of(), baseOrigin, settings.maxResponseSize());
         return call(kind, request).handle((response, error) -> {
             if (error != null) {
                 throw transportError(action + job.requestId(), job.requestId(), job.status(), error, false);
             }
             if (!response.isSuccess()) {
-                throw answers.error(response, what, job.requestId(), job.status());
+                throw answers.error(response, kind, what, job.requestId(), job.status());
             }
             return response;
         });
     }
 
-    /** Sends a request, retrying as the policy says; answers with error codes complete normally. */
-    private CompletableFuture<FalResponse> call(CallKind kind, FalRequest request) {
-        CompletableFuture<FalResponse> result = new CompletableFuture<>();
-        attempt(kind, request, 0, result);
-        return result;
+    /** Runs a call's set-up so that a mistake in it fails the future instead of the caller's thread. */
+    private static <T> CompletableFuture<T> guarded(Supplier<CompletableFuture<T>> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    private void attempt(CallKind kind, FalRequest request, int retriesDone, CompletableFuture<FalResponse> result) {
-        requests.incrementAndGet();
-        transport.send(request).whenComplete((response, error) -> {
+    /** Sends a request, retrying as the policy says; answers with error codes complete normally. */
+    private CompletableFuture<FalResponse> call(CallKind kind, FalRequest request) {
+        Call call = new Call(kind, request);
+        if (closed) {
+            call.result.completeExceptionally(new RequestNotExecutedException("The component has stopped; the request was not sent"));
+            return call.result;
+        }
+        pending.add(call);
+        call.result.whenComplete((response, error) -> pending.remove(call));
+        call.attempt(0);
+        return call.result;
+    }
+
+    /** One call: its attempts, and the retry it may be waiting for. */
+    private final class Call {
+        private final CallKind kind;
+        private final FalRequest request;
+        private final CompletableFuture<FalResponse> result = new CompletableFuture<>();
+        private volatile Future<?> retry;
+
+        Call(CallKind kind, FalRequest request) {
+            this.kind = kind;
+            this.request = request;
+        }
+
+        void attempt(int retriesDone) {
+            retry = null;
+            if (result.isDone()) {
+                return; // ended by close()
+            }
+            requests.incrementAndGet();
+            transport.send(request).whenComplete((response, error) -> answered(retriesDone, response, error));
+        }
+
+        private void answered(int retriesDone, FalResponse response, Throwable error) {
             Throwable cause = error == null ? null : unwrap(error);
             Optional<Duration> delay = cause != null
                     ? settings.retryPolicy().afterError(kind, retriesDone, cause)
                     : settings.retryPolicy().afterResponse(kind, retriesDone, response);
-            if (delay.isEmpty()) {
+            if (delay.isEmpty() || closed) {
                 if (cause != null) {
                     result.completeExceptionally(new RetriesExhausted(cause, retriesDone));
                 } else {
@@ -307,12 +370,23 @@ public final class FalQueueClient {
                     cause != null ? cause.toString() : "HTTP " + response.statusCode(), retriesDone + 1,
                     settings.retryPolicy().maxRetries());
             try {
-                scheduler.schedule(() -> attempt(kind, request, retriesDone + 1, result), delay.get().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopped) {
-                result.completeExceptionally(new RetriesExhausted(cause != null ? cause
-                        : new IOException("stopped before retrying HTTP " + response.statusCode()), retriesDone));
+                retry = scheduler.schedule(() -> attempt(retriesDone + 1), delay.get().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                result.completeExceptionally(new RetriesExhausted(notSentAgain(), retriesDone));
             }
-        });
+        }
+
+        /** close(): a call waiting for its retry was certainly not sent again; one in flight may have arrived. */
+        void abort() {
+            Future<?> waiting = retry;
+            Throwable why = waiting != null && waiting.cancel(false) ? notSentAgain()
+                    : new ConnectionClosedException("The component stopped while the request was under way");
+            result.completeExceptionally(why);
+        }
+    }
+
+    private static RequestNotExecutedException notSentAgain() {
+        return new RequestNotExecutedException("The component stopped before the request was sent again");
     }
 
     /**
@@ -337,6 +411,14 @@ public final class FalQueueClient {
                          + (outcomeUnknown ? ". The request may have reached fal, so a job may exist although no request id came"
                                              + " back; it was not sent again to avoid paying twice (option submitRetry)" : "");
         return new FluxKontextTransportException(message, requestId, lastStatus, cause, outcomeUnknown);
+    }
+
+    private byte[] json(Object value, String what) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new FluxKontextException("Cannot write " + what + " as JSON: " + e.getOriginalMessage(), null, null, e);
+        }
     }
 
     private JsonNode readJson(FalResponse response, String what) {

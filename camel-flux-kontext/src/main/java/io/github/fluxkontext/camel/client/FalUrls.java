@@ -18,6 +18,7 @@ public final class FalUrls {
     private static final Set<String> NAMESPACES = Set.of("workflows", "comfy");
     private static final Pattern LEGACY_APP_ID = Pattern.compile("\\d+-[\\w.-]+");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~-]+");
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     // fal request ids are UUIDs; accept any URL-safe token so other queues keep working, but never
     // anything that could change the path (slashes, dots-only, query or fragment characters).
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
@@ -99,7 +100,10 @@ public final class FalUrls {
         }
     }
 
-    /** Whether the host of a URL is a loopback name or address (plain http is fine there). */
+    /**
+     * Whether the host of a URL is loopback: {@code localhost}, an IPv4 literal in 127.0.0.0/8, or
+     * {@code [::1]} (plain http is fine there). A name such as {@code 127.example.com} is not.
+     */
     public static boolean isLoopback(String url) {
         try {
             String host = new URI(url).getHost();
@@ -107,7 +111,7 @@ public final class FalUrls {
                 return false;
             }
             String h = host.toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+            return h.equals("localhost") || LOOPBACK_V4.matcher(h).matches() || h.equals("[::1]") || h.equals("::1");
         } catch (URISyntaxException e) {
             return false;
         }

@@ -27,7 +27,7 @@ import org.apache.hc.core5.http.RequestNotExecutedException;
  * <li>Submit: see {@link SubmitRetry}.</li>
  * <li>Never: a 504 with {@code X-Fal-Request-Timeout-Type: user} (the caller's own start deadline
  * expired), other 4xx, an answer larger than allowed, the result of a job that failed (its answer is
- * the error, and it will not change).</li>
+ * the error, and it will not change), the cancel sent when a wait times out (one attempt).</li>
  * </ul>
  */
 public final class RetryPolicy {
@@ -71,10 +71,7 @@ public final class RetryPolicy {
      * @param retriesDone retries already made for this call
      */
     public Optional<Duration> afterResponse(CallKind kind, int retriesDone, FalResponse response) {
-        if (retriesDone >= maxRetries || kind == CallKind.FAILED_RESULT || !isTransient(response)) {
-            return Optional.empty();
-        }
-        if (kind == CallKind.SUBMIT && !submitMayRetry(SUBMIT_SAFE_STATUSES.contains(response.statusCode()))) {
+        if (retriesDone >= maxRetries || !isRetryable(kind, response)) {
             return Optional.empty();
         }
         Duration delay = backoff(retriesDone);
@@ -85,9 +82,22 @@ public final class RetryPolicy {
         return Optional.of(delay);
     }
 
+    /**
+     * Whether this policy sends a call of this kind again after this answer (given retries left): what
+     * {@code FluxKontextApiException.isRetryable()} reports, so that an error handler that redelivers on it
+     * never pays for a job twice.
+     */
+    public boolean isRetryable(CallKind kind, FalResponse response) {
+        if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL) {
+            return false;
+        }
+        return kind != CallKind.SUBMIT || submitMayRetry(SUBMIT_SAFE_STATUSES.contains(response.statusCode()));
+    }
+
     /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
     public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
-        if (retriesDone >= maxRetries || !(error instanceof java.io.IOException) || error instanceof ContentTooLongException) {
+        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || !(error instanceof java.io.IOException)
+            || error instanceof ContentTooLongException) {
             return Optional.empty();
         }
         if (kind == CallKind.SUBMIT && !submitMayRetry(neverReachedServer(error))) {

@@ -43,7 +43,11 @@ public class FluxKontextApiException extends FluxKontextException {
         return errorType;
     }
 
-    /** Whether the failure is transient (429, 5xx, except a user-set request timeout). */
+    /**
+     * Whether the component's retry policy would send this call again: a transient failure (429, 5xx,
+     * except a user-set start timeout), and for a submit only where no job can have been created (unless
+     * {@code submitRetry=all}). An error handler that redelivers on it therefore never pays for a job twice.
+     */
     public boolean isRetryable() {
         return retryable;
     }

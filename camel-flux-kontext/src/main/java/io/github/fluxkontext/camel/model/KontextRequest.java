@@ -35,6 +35,9 @@ public final class KontextRequest {
     public static final String ENHANCE_PROMPT = "enhance_prompt";
     public static final String SYNC_MODE = "sync_mode";
 
+    private static final java.util.Set<String> KNOWN_FIELDS = java.util.Set.of(PROMPT, IMAGE_URL, IMAGE_URLS, SEED, GUIDANCE_SCALE,
+            NUM_IMAGES, SAFETY_TOLERANCE, OUTPUT_FORMAT, ASPECT_RATIO, ENHANCE_PROMPT, SYNC_MODE);
+
     private final String prompt;
     private final KontextInputImage image;
     private final List<KontextInputImage> images;
@@ -268,8 +271,16 @@ public final class KontextRequest {
             return this;
         }
 
-        /** A field this version does not model, sent to fal as given (fal's snake_case name). */
+        /**
+         * A field this version does not model, sent to fal as given (fal's snake_case name).
+         *
+         * @throws IllegalArgumentException for a field that has its own setter (so it is always validated)
+         */
         public Builder extra(String falName, Object value) {
+            if (KNOWN_FIELDS.contains(falName)) {
+                throw new IllegalArgumentException("'" + falName + "' is a Kontext field with its own builder method; use it"
+                                                   + " instead of extra(), so that the value is checked");
+            }
             if (value == null) {
                 extra.remove(falName);
             } else {

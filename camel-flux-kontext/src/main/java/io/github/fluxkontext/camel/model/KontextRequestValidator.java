@@ -107,7 +107,12 @@ public final class KontextRequestValidator {
             }
             return;
         }
-        long size = image.size();
+        long size;
+        try {
+            size = image.size();
+        } catch (java.io.UncheckedIOException e) {
+            throw new FluxKontextValidationException(field, image.path(), "the file cannot be read (" + e.getCause() + ")");
+        }
         if (size == 0) {
             throw new FluxKontextValidationException(field, "0 bytes", "an image must not be empty");
         }

@@ -64,5 +64,8 @@ class FalUrlsTest {
         assertTrue(FalUrls.isLoopback("http://127.0.0.1:8080"));
         assertTrue(FalUrls.isLoopback("http://localhost:8080"));
         assertFalse(FalUrls.isLoopback("http://192.168.1.2:8080"));
+        assertTrue(FalUrls.isLoopback("http://127.0.0.2:8080"));
+        assertFalse(FalUrls.isLoopback("http://127.attacker.example:8080"), "a name that looks like an address");
+        assertFalse(FalUrls.isLoopback("http://127.0.0.1.nip.io:8080"));
     }
 }

@@ -1,5 +1,3 @@
-package io.github.fluxkontext.camel.docs;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Writes the option and header tables of the component's reference page from the component JSON
  * that camel-package-maven-plugin generates, between the page's marker comments
  * ({@code // component options: START} ... {@code END}, likewise for endpoint options and headers).
- * The build runs it (exec-maven-plugin, after the classes and the JSON exist), so the tables are never
- * written by hand and never stale.
- * <p>
- * Usage: {@code ComponentDocsGenerator <component json> <adoc page>}
+ * The build runs it (exec-maven-plugin at process-classes, right after the JSON is generated) as a
+ * single-file program, {@code java -cp <runtime classpath> ComponentDocsGenerator.java <json> <page>}:
+ * it is build tooling, so it is neither in the jar nor in the test sources. The tables are never
+ * written by hand; CI checks that the committed page is what the build writes.
  */
 public final class ComponentDocsGenerator {
 
@@ -79,7 +77,7 @@ public final class ComponentDocsGenerator {
         StringBuilder out = new StringBuilder();
         out.append("The component uses ").append(headers.size()).append(" message headers:\n\n");
         out.append("[width=\"100%\",cols=\"2,5,^1,2\",options=\"header\"]\n|===\n| Name | Description | Default | Type\n");
-        headers.fields().forEachRemaining(header -> {
+        headers.properties().forEach(header -> {
             JsonNode h = header.getValue();
             String constant = h.path("constantName").asText("");
             String shortConstant = constant.contains("#") ? "FluxKontextConstants." + constant.substring(constant.indexOf('#') + 1) : "";
@@ -96,7 +94,7 @@ public final class ComponentDocsGenerator {
     private static List<Map.Entry<String, JsonNode>> sorted(JsonNode options) {
         List<String> groups = List.of("common", "producer", "advanced", "proxy", "security");
         List<Map.Entry<String, JsonNode>> list = new ArrayList<>();
-        options.fields().forEachRemaining(list::add);
+        list.addAll(options.properties());
         list.sort((a, b) -> {
             int pathA = "path".equals(a.getValue().path("kind").asText()) ? 0 : 1;
             int pathB = "path".equals(b.getValue().path("kind").asText()) ? 0 : 1;

@@ -1,0 +1,133 @@
+package io.github.fluxkontext.camel;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+
+/**
+ * What the endpoints of one component share, so that many endpoints (say, every {@code toD} variant)
+ * cost no more threads or connections than one: a scheduler for polls and retry delays, a worker pool
+ * that continues the routes, and one HTTP client per distinct set of connection options (reference
+ * counted: closed when the last endpoint using it stops).
+ */
+final class FluxKontextRuntime {
+
+    /** Threads that continue routes after a job: never the HTTP client's I/O threads. */
+    private static final int WORKERS = 10;
+
+    /** The options that shape an HTTP client; endpoints that agree on them share one. */
+    record ConnectionSettings(long connectTimeout, long requestTimeout, int maxTotalConnections, int connectionsPerRoute,
+                              String proxyHost, Integer proxyPort, SSLContextParameters sslContextParameters) {
+
+        static ConnectionSettings of(FluxKontextConfiguration c) {
+            return new ConnectionSettings(c.getConnectTimeout(), c.getRequestTimeout(), c.getMaxTotalConnections(),
+                    c.getConnectionsPerRoute(), c.getProxyHost(), c.getProxyPort(), c.getSslContextParameters());
+        }
+    }
+
+    private static final class Shared {
+        final CloseableHttpAsyncClient client;
+        int users;
+
+        Shared(CloseableHttpAsyncClient client) {
+            this.client = client;
+        }
+    }
+
+    private final CamelContext camelContext;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService worker;
+    private final Map<ConnectionSettings, Shared> clients = new HashMap<>();
+
+    FluxKontextRuntime(CamelContext camelContext, Object source) {
+        this.camelContext = camelContext;
+        ExecutorServiceManager executors = camelContext.getExecutorServiceManager();
+        this.scheduler = executors.newScheduledThreadPool(source, "FluxKontextScheduler", 1);
+        this.worker = executors.newThreadPool(source, "FluxKontext", workerProfile());
+    }
+
+    /**
+     * An unbounded queue, so that a burst of completions waits for a worker instead of running on an
+     * I/O thread; and Abort, so that after shutdown a task is refused visibly (the callers then run it
+     * themselves) instead of being dropped, as CallerRuns does once its pool has shut down.
+     */
+    private static ThreadPoolProfile workerProfile() {
+        ThreadPoolProfile profile = new ThreadPoolProfile("FluxKontext");
+        profile.setPoolSize(WORKERS);
+        profile.setMaxPoolSize(WORKERS);
+        profile.setMaxQueueSize(Integer.MAX_VALUE); // Camel makes a hand-over queue of 0 or less: this is the unbounded one
+        profile.setKeepAliveTime(60L);
+        profile.setTimeUnit(TimeUnit.SECONDS);
+        profile.setAllowCoreThreadTimeOut(true);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return profile;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    ExecutorService worker() {
+        return worker;
+    }
+
+    /** The HTTP client for these options, started; give it back with {@link #release}. */
+    synchronized CloseableHttpAsyncClient acquire(FluxKontextConfiguration configuration) throws Exception {
+        ConnectionSettings key = ConnectionSettings.of(configuration);
+        Shared shared = clients.get(key);
+        if (shared == null) {
+            CloseableHttpAsyncClient client = FluxKontextHttpClients.create(configuration, camelContext);
+            client.start();
+            shared = new Shared(client);
+            clients.put(key, shared);
+        }
+        shared.users++;
+        return shared.client;
+    }
+
+    synchronized void release(CloseableHttpAsyncClient client) {
+        clients.entrySet().removeIf(entry -> {
+            Shared shared = entry.getValue();
+            if (shared.client != client || --shared.users > 0) {
+                return false;
+            }
+            close(shared.client);
+            return true;
+        });
+    }
+
+    /** How many HTTP clients are open (for tests and monitoring). */
+    synchronized int httpClients() {
+        return clients.size();
+    }
+
+    synchronized void shutdown() {
+        clients.values().forEach(shared -> close(shared.client));
+        clients.clear();
+        ExecutorServiceManager executors = camelContext.getExecutorServiceManager();
+        executors.shutdownNow(scheduler);
+        executors.shutdownGraceful(worker);
+    }
+
+    private static void close(CloseableHttpAsyncClient client) {
+        // graceful: an immediate close can race the I/O reactor's own event loop (seen as a
+        // ConcurrentModificationException in SingleCoreIOReactor)
+        client.close(CloseMode.GRACEFUL);
+        try {
+            client.awaitShutdown(TimeValue.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
