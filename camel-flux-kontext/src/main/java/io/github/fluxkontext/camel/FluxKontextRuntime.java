@@ -4,12 +4,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.io.CloseMode;
@@ -53,7 +55,8 @@ final class FluxKontextRuntime {
     FluxKontextRuntime(CamelContext camelContext, Object source) {
         this.camelContext = camelContext;
         ExecutorServiceManager executors = camelContext.getExecutorServiceManager();
-        this.scheduler = executors.newScheduledThreadPool(source, "FluxKontextScheduler", 1);
+        this.scheduler = executors.newScheduledThreadPool(source, "FluxKontextScheduler", schedulerProfile());
+        removeCancelledTasks(scheduler);
         this.worker = executors.newThreadPool(source, "FluxKontext", workerProfile());
     }
 
@@ -72,6 +75,33 @@ final class FluxKontextRuntime {
         profile.setAllowCoreThreadTimeOut(true);
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         return profile;
+    }
+
+    /**
+     * One thread (it only starts non-blocking calls) and no cap on queued tasks: each waiting job keeps
+     * its next poll and its timeout there, and Camel's default cap (1,000) would refuse the 501st job.
+     */
+    private static ThreadPoolProfile schedulerProfile() {
+        ThreadPoolProfile profile = new ThreadPoolProfile("FluxKontextScheduler");
+        profile.setPoolSize(1);
+        profile.setMaxPoolSize(1);
+        profile.setMaxQueueSize(-1); // for scheduled pools Camel reads 0 or less as no cap
+        profile.setKeepAliveTime(60L);
+        profile.setTimeUnit(TimeUnit.SECONDS);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return profile;
+    }
+
+    /**
+     * A wait's timeout task is cancelled when the job completes; without this it would stay queued (and
+     * keep its exchange in memory) until the timeout's time, ten minutes by default.
+     */
+    private static void removeCancelledTasks(ScheduledExecutorService scheduler) {
+        if (scheduler instanceof ScheduledThreadPoolExecutor pool) {
+            pool.setRemoveOnCancelPolicy(true);
+        } else if (scheduler instanceof SizedScheduledExecutorService sized) {
+            sized.getScheduledThreadPoolExecutor().setRemoveOnCancelPolicy(true);
+        }
     }
 
     ScheduledExecutorService scheduler() {
