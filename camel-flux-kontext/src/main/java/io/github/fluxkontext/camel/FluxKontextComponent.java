@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
@@ -7,6 +8,7 @@ import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * The {@code flux-kontext} component: creates and edits images with FLUX.1 Kontext through fal's queue
@@ -21,6 +23,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private boolean useGlobalSslContextParameters;
 
     private FluxKontextRuntime runtime;
+    private final java.util.Set<FluxKontextEndpoint> startedEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -34,7 +37,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return endpoint;
     }
 
-    /** The scheduler, worker pool and HTTP clients the endpoints share; made when the first endpoint starts. */
+    /** The scheduler, thread pools and HTTP clients the endpoints share; made when the first endpoint starts. */
     synchronized FluxKontextRuntime runtime() {
         if (runtime == null) {
             runtime = new FluxKontextRuntime(getCamelContext(), this);
@@ -42,8 +45,23 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return runtime;
     }
 
+    void started(FluxKontextEndpoint endpoint) {
+        startedEndpoints.add(endpoint);
+    }
+
+    void stopped(FluxKontextEndpoint endpoint) {
+        startedEndpoints.remove(endpoint);
+    }
+
+    /**
+     * Stops the endpoints still running first (a context stops them before its components anyway;
+     * this covers stopping the component alone), so no exchange waits on a scheduler that is gone.
+     */
     @Override
     protected void doStop() throws Exception {
+        for (FluxKontextEndpoint endpoint : List.copyOf(startedEndpoints)) {
+            ServiceHelper.stopService(endpoint);
+        }
         synchronized (this) {
             if (runtime != null) {
                 runtime.shutdown();

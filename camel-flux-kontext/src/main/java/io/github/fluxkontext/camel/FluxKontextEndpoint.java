@@ -51,9 +51,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     private final FluxKontextOperation kind;
     private final Set<JobWait> waits = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
-    private FluxKontextRuntime runtime;
-    private CloseableHttpAsyncClient sharedHttpClient;
+    private volatile boolean stopping = true;
+    private volatile FluxKontextRuntime runtime;
+    private volatile CloseableHttpAsyncClient sharedHttpClient;
     private volatile FalQueueClient client;
 
     public FluxKontextEndpoint(String uri, FluxKontextComponent component, FluxKontextOperation operation,
@@ -83,14 +83,16 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        stopping = false;
-        runtime = ((FluxKontextComponent) getComponent()).runtime();
+        FluxKontextComponent component = (FluxKontextComponent) getComponent();
+        runtime = component.runtime();
         CloseableHttpAsyncClient http = configuration.getHttpClient();
         if (http == null) {
             sharedHttpClient = runtime.acquire(configuration);
             http = sharedHttpClient;
         }
-        client = new FalQueueClient(clientSettings(), http, runtime.scheduler(), runtime.worker(), new ObjectMapper());
+        client = new FalQueueClient(clientSettings(), http, runtime.scheduler(), runtime.internal(), new ObjectMapper());
+        component.started(this);
+        stopping = false; // last: a wait registered from now on sees the new client and runtime
         LOG.debug("Started {} against {}", this, configuration.getBaseUrl());
     }
 
@@ -108,6 +110,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
             runtime.release(sharedHttpClient);
             sharedHttpClient = null;
         }
+        ((FluxKontextComponent) getComponent()).stopped(this);
         super.doStop();
     }
 
@@ -134,7 +137,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return client;
     }
 
-    /** The component's shared scheduler and worker pool; null before the endpoint starts. */
+    /** The component's shared scheduler and thread pools; null before the endpoint starts. */
     FluxKontextRuntime getRuntime() {
         return runtime;
     }

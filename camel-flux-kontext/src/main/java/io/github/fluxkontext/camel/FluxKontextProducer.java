@@ -70,11 +70,8 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                         complete(exchange, callback, CompletableFuture.completedFuture(message -> message.setBody(job)));
                         return;
                     }
-                    try {
-                        new JobWait(endpoint, output(client), exchange, callback, job).start(JobWait.firstPollDelay(config));
-                    } catch (RuntimeException e) {
-                        complete(exchange, callback, CompletableFuture.failedFuture(e));
-                    }
+                    // start() ends the wait itself on any error, exactly once
+                    new JobWait(endpoint, output(client), exchange, callback, job).start(JobWait.firstPollDelay(config));
                 });
     }
 
@@ -123,20 +120,29 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     /**
      * Ends the exchange once the change is ready: applies it to the message (a change may also throw,
-     * which fails the exchange), or sets the error; then hands the exchange back to Camel.
+     * which fails the exchange), or sets the error; then hands the exchange back to Camel, on a thread
+     * of the route-continuation pool.
      */
-    private static void complete(Exchange exchange, AsyncCallback callback, CompletableFuture<Consumer<Message>> change) {
+    private void complete(Exchange exchange, AsyncCallback callback, CompletableFuture<Consumer<Message>> change) {
         change.whenComplete((apply, error) -> {
-            try {
-                if (error != null) {
-                    exchange.setException(unwrap(error));
-                } else {
-                    apply.accept(exchange.getMessage());
+            Runnable continuation = () -> {
+                try {
+                    if (error != null) {
+                        exchange.setException(unwrap(error));
+                    } else {
+                        apply.accept(exchange.getMessage());
+                    }
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                } finally {
+                    callback.done(false);
                 }
-            } catch (RuntimeException e) {
-                exchange.setException(e);
-            } finally {
-                callback.done(false);
+            };
+            FluxKontextRuntime runtime = endpoint.getRuntime();
+            if (runtime != null) {
+                runtime.continueRoute(continuation);
+            } else {
+                continuation.run();
             }
         });
     }

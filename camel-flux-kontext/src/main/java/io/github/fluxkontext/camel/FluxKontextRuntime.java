@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +20,18 @@ import org.apache.hc.core5.util.TimeValue;
 
 /**
  * What the endpoints of one component share, so that many endpoints (say, every {@code toD} variant)
- * cost no more threads or connections than one: a scheduler for polls and retry delays, a worker pool
- * that continues the routes, and one HTTP client per distinct set of connection options (reference
- * counted: closed when the last endpoint using it stops).
+ * cost no more threads or connections than one: a scheduler for polls and retry delays, a small
+ * pool for the component's own work, a pool that continues the routes, and one HTTP client per
+ * distinct set of connection options (reference counted: closed when the last endpoint using it stops).
+ * <p>
+ * The component's own work (reading answers, deciding the next poll, timeouts) and the rest of the
+ * users' routes never share threads: a route that blocks after the call (JDBC, files, a synchronous
+ * call back into this component) cannot delay other jobs' answers and timeouts, nor deadlock them.
  */
 final class FluxKontextRuntime {
 
-    /** Threads that continue routes after a job: never the HTTP client's I/O threads. */
-    private static final int WORKERS = 10;
+    /** Threads for the component's own work, which never blocks (parsing answers, scheduling the next step). */
+    private static final int INTERNAL_THREADS = 2;
 
     /** The options that shape an HTTP client; endpoints that agree on them share one. */
     record ConnectionSettings(long connectTimeout, long requestTimeout, int maxTotalConnections, int connectionsPerRoute,
@@ -49,7 +54,8 @@ final class FluxKontextRuntime {
 
     private final CamelContext camelContext;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService worker;
+    private final ExecutorService internal;
+    private final ExecutorService continuations;
     private final Map<ConnectionSettings, Shared> clients = new HashMap<>();
 
     FluxKontextRuntime(CamelContext camelContext, Object source) {
@@ -57,18 +63,21 @@ final class FluxKontextRuntime {
         ExecutorServiceManager executors = camelContext.getExecutorServiceManager();
         this.scheduler = executors.newScheduledThreadPool(source, "FluxKontextScheduler", schedulerProfile());
         removeCancelledTasks(scheduler);
-        this.worker = executors.newThreadPool(source, "FluxKontext", workerProfile());
+        this.internal = executors.newThreadPool(source, "FluxKontext", internalProfile());
+        // a cached pool (grows on demand, idle threads end after a minute, Abort once shut down): a route
+        // continuing after its job gets a thread at once, however long the steps before it block
+        this.continuations = executors.newCachedThreadPool(source, "FluxKontextRoute");
     }
 
     /**
-     * An unbounded queue, so that a burst of completions waits for a worker instead of running on an
-     * I/O thread; and Abort, so that after shutdown a task is refused visibly (the callers then run it
+     * An unbounded queue, so that a burst of answers waits for a thread instead of running on an I/O
+     * thread; and Abort, so that after shutdown a task is refused visibly (the callers then run it
      * themselves) instead of being dropped, as CallerRuns does once its pool has shut down.
      */
-    private static ThreadPoolProfile workerProfile() {
+    private static ThreadPoolProfile internalProfile() {
         ThreadPoolProfile profile = new ThreadPoolProfile("FluxKontext");
-        profile.setPoolSize(WORKERS);
-        profile.setMaxPoolSize(WORKERS);
+        profile.setPoolSize(INTERNAL_THREADS);
+        profile.setMaxPoolSize(INTERNAL_THREADS);
         profile.setMaxQueueSize(Integer.MAX_VALUE); // Camel makes a hand-over queue of 0 or less: this is the unbounded one
         profile.setKeepAliveTime(60L);
         profile.setTimeUnit(TimeUnit.SECONDS);
@@ -108,8 +117,21 @@ final class FluxKontextRuntime {
         return scheduler;
     }
 
-    ExecutorService worker() {
-        return worker;
+    /** Runs the component's own steps: answers of the HTTP client, the next step of a wait. Never blocks. */
+    ExecutorService internal() {
+        return internal;
+    }
+
+    /**
+     * Continues a route (calls {@code callback.done(false)}) on a thread of its own; once the pool is
+     * shut down, on the calling thread rather than never.
+     */
+    void continueRoute(Runnable continuation) {
+        try {
+            continuations.execute(continuation);
+        } catch (RejectedExecutionException stopped) {
+            continuation.run();
+        }
     }
 
     /** The HTTP client for these options, started; give it back with {@link #release}. */
@@ -147,7 +169,8 @@ final class FluxKontextRuntime {
         clients.clear();
         ExecutorServiceManager executors = camelContext.getExecutorServiceManager();
         executors.shutdownNow(scheduler);
-        executors.shutdownGraceful(worker);
+        executors.shutdownGraceful(internal);
+        executors.shutdownGraceful(continuations);
     }
 
     private static void close(CloseableHttpAsyncClient client) {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One exchange waiting for its job, without a thread: polls are scheduled tasks that only start
- * non-blocking calls, and every answer continues on the component's worker pool. It holds only the
- * request id and a timeout task, so any instance can do the same wait given the id.
+ * non-blocking calls, and every answer is handled on the component's internal pool. It holds only
+ * the request id and a timeout task, so any instance can do the same wait given the id.
  * <p>
  * The wait ends exactly once. Whoever ends it first (the result, a failure, the timeout, a stop)
  * claims it; only the claimer touches the exchange, and then hands it back to Camel. Until then the
@@ -68,16 +68,21 @@ final class JobWait {
 
     /** Starts waiting; the first status poll comes after {@code firstPollMs}. */
     void start(long firstPollMs) {
-        if (!endpoint.register(this)) {
-            abort();
-            return;
-        }
-        if (job.status() == KontextStatus.COMPLETED && job.error() == null) {
-            fetchResult();
-            return;
-        }
-        timeoutTask = schedule(() -> onWorker(this::onTimeout), config.getTimeout());
-        schedulePoll(firstPollMs);
+        guard(() -> {
+            if (!endpoint.register(this)) {
+                abort();
+                return;
+            }
+            if (job.status() == KontextStatus.COMPLETED && job.error() == null) {
+                fetchResult();
+                return;
+            }
+            timeoutTask = schedule(() -> onInternal(this::onTimeout), config.getTimeout());
+            if (claimed.get()) {
+                disarmTimeout(); // ended meanwhile: the timeout must not keep the exchange queued
+            }
+            schedulePoll(firstPollMs);
+        });
     }
 
     /** The endpoint stops: end the wait now, with the request id for picking the job up later. */
@@ -140,7 +145,7 @@ final class JobWait {
         // is bounded by the HTTP timeouts and the retry policy)
         disarmTimeout();
         if (update.error() != null) {
-            jobFailure(client, update).whenComplete((failure, error) -> fail(failure));
+            jobFailure(client, update).whenComplete((failure, error) -> fail(failure != null ? failure : unwrap(error)));
         } else {
             fetchResult();
         }
@@ -214,9 +219,12 @@ final class JobWait {
         return true;
     }
 
-    /** Only after {@link #claim()}: writes the outcome on the exchange and hands it back to Camel, on a worker. */
+    /**
+     * Only after {@link #claim()}: writes the outcome on the exchange and hands it back to Camel, on a
+     * thread of the route-continuation pool (never an I/O, scheduler or internal thread).
+     */
     private void complete(Throwable error, Consumer<Message> change) {
-        onWorker(() -> {
+        Runnable continuation = () -> {
             try {
                 Message message = exchange.getMessage();
                 FluxKontextOutput.jobHeaders(message, job);
@@ -230,7 +238,13 @@ final class JobWait {
             } finally {
                 callback.done(false);
             }
-        });
+        };
+        FluxKontextRuntime runtime = endpoint.getRuntime();
+        if (runtime != null) {
+            runtime.continueRoute(continuation);
+        } else {
+            continuation.run();
+        }
     }
 
     private void disarmTimeout() {
@@ -259,15 +273,16 @@ final class JobWait {
                 job.requestId(), job.status(), error);
     }
 
-    private void onWorker(Runnable task) {
+    /** Runs a step of the component's own on its internal pool (the scheduler thread only starts steps). */
+    private void onInternal(Runnable task) {
         FluxKontextRuntime runtime = endpoint.getRuntime();
-        ExecutorService worker = runtime == null ? null : runtime.worker();
-        if (worker == null) {
+        ExecutorService internal = runtime == null ? null : runtime.internal();
+        if (internal == null) {
             task.run(); // the component has stopped: end the wait here rather than leave the exchange hanging
             return;
         }
         try {
-            worker.execute(task);
+            internal.execute(task);
         } catch (RejectedExecutionException stopping) {
             task.run(); // the pool is shutting down: same reason
         }

@@ -105,11 +105,16 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
         long started = System.nanoTime();
         List<Exchange> exchanges = new ArrayList<>();
         AtomicInteger done = new AtomicInteger();
+        AtomicInteger[] doneCalls = new AtomicInteger[jobs];
         for (int i = 0; i < jobs; i++) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.getMessage().setBody(prompt(i));
             exchanges.add(exchange);
-            producer.process(exchange, doneSync -> done.incrementAndGet());
+            AtomicInteger calls = doneCalls[i] = new AtomicInteger();
+            producer.process(exchange, doneSync -> {
+                calls.incrementAndGet();
+                done.incrementAndGet();
+            });
         }
         await().atMost(Duration.ofMinutes(5)).until(() -> done.get() == jobs);
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
@@ -117,7 +122,14 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
         int faultsInjected = sim().faults().injected();
         producer.stop();
         camel.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> newThreadsSince(threadsBefore).isEmpty());
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> newThreadsSince(threadsBefore).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException leftBehind) {
+            // reported below, with the names of the threads left behind
+        }
+        for (int i = 0; i < jobs; i++) {
+            assertEquals(1, doneCalls[i].get(), "the callback of exchange " + i + " was called once");
+        }
 
         // what the simulator created, by prompt
         Map<String, List<String>> jobsByPrompt = new HashMap<>();

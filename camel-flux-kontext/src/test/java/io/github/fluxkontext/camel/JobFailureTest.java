@@ -46,9 +46,13 @@ class JobFailureTest extends FluxKontextTestSupport {
         sim().setTimings(Duration.ofSeconds(60), Duration.ofMillis(60));
         sim().faults().add(Fault.on(FalOperation.CANCEL).status(503).always());
 
-        FluxKontextTimeoutException e = failure(FluxKontextTimeoutException.class, "flux-kontext:text-to-image?timeout=300&maxRetries=5",
-                "a slow fox", Map.of());
+        long started = System.nanoTime();
+        // with retries, a failing cancel would take 1+2+4+8+16 s more: the timeout fails at once instead
+        FluxKontextTimeoutException e = failure(FluxKontextTimeoutException.class,
+                "flux-kontext:text-to-image?timeout=300&maxRetries=5&retryDelay=1s&maxRetryDelay=16s", "a slow fox", Map.of());
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
 
+        assertTrue(waited.compareTo(Duration.ofSeconds(10)) < 0, "the wait ended " + waited.toMillis() + " ms after it began");
         assertTrue(e.isCancelSent());
         await().until(() -> sim().journal().count(FalOperation.CANCEL) == 1);
         await().during(Duration.ofMillis(300)).until(() -> sim().journal().count(FalOperation.CANCEL) == 1);

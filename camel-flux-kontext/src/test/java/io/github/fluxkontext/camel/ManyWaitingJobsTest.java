@@ -45,8 +45,12 @@ class ManyWaitingJobsTest extends FluxKontextTestSupport {
             Exchange exchange = new DefaultExchange(context);
             exchange.getMessage().setBody("job " + i);
             exchanges.add(exchange);
+            AtomicInteger calls = new AtomicInteger();
+            exchange.setProperty("doneCalls", calls);
             producer.process(exchange, doneSync -> {
-                finished.add(exchange);
+                if (calls.incrementAndGet() == 1) {
+                    finished.add(exchange);
+                }
                 done.incrementAndGet();
             });
         }
@@ -60,7 +64,9 @@ class ManyWaitingJobsTest extends FluxKontextTestSupport {
         producer.stop();
 
         assertEquals(JOBS, finished.size());
+        assertEquals(JOBS, done.get(), "each callback called exactly once");
         for (Exchange exchange : exchanges) {
+            assertEquals(1, exchange.getProperty("doneCalls", AtomicInteger.class).get(), "callback called exactly once");
             assertTrue(exchange.getException() == null, () -> "failed: " + exchange.getException());
             assertEquals(1, exchange.getMessage().getBody(KontextResult.class).images().size());
         }

@@ -76,6 +76,21 @@ class StopWhileWaitingTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void stoppingTheComponentAloneEndsItsWaitsToo() throws Exception {
+        sim().setTimings(Duration.ofSeconds(60), Duration.ofMillis(60));
+        Future<Object> pending = template.asyncRequestBody("direct:generate", "a fox left waiting");
+        FluxKontextEndpoint endpoint = context.getEndpoint("flux-kontext:text-to-image", FluxKontextEndpoint.class);
+        await().until(() -> endpoint.getWaitingJobs() == 1);
+
+        context.getComponent("flux-kontext", FluxKontextComponent.class).stop();
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+        FluxKontextStoppedException stopped = assertInstanceOf(FluxKontextStoppedException.class, e.getCause().getCause());
+        assertEquals(sim().jobs().get(0).requestId(), stopped.getRequestId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> componentThreads().isEmpty());
+    }
+
+    @Test
     void aContextThatWaitsForInFlightExchangesLetsThemComplete() throws Exception {
         sim().setTimings(Duration.ofMillis(300), Duration.ofMillis(300));
         context.getShutdownStrategy().setTimeout(30);

@@ -321,22 +321,28 @@ public final class FalQueueClient implements AutoCloseable {
     /** Sends a request, retrying as the policy says; answers with error codes complete normally. */
     private CompletableFuture<FalResponse> call(CallKind kind, FalRequest request) {
         Call call = new Call(kind, request);
-        if (closed) {
-            call.result.completeExceptionally(new RequestNotExecutedException("The component has stopped; the request was not sent"));
-            return call.result;
-        }
         pending.add(call);
         call.result.whenComplete((response, error) -> pending.remove(call));
+        if (closed) {
+            call.abort(); // closed before or while this call was added: never sent
+            return call.result;
+        }
         call.attempt(0);
         return call.result;
     }
 
-    /** One call: its attempts, and the retry it may be waiting for. */
+    /**
+     * One call: its attempts, and the retry it may be waiting for. Its state changes under its own
+     * lock, so that {@link #abort()} and the next attempt never both proceed: an aborted call is never
+     * sent (again), and the abort knows whether a request was under way.
+     */
     private final class Call {
         private final CallKind kind;
         private final FalRequest request;
         private final CompletableFuture<FalResponse> result = new CompletableFuture<>();
-        private volatile Future<?> retry;
+        private Future<?> retry;
+        private boolean sent;
+        private boolean aborted;
 
         Call(CallKind kind, FalRequest request) {
             this.kind = kind;
@@ -344,9 +350,12 @@ public final class FalQueueClient implements AutoCloseable {
         }
 
         void attempt(int retriesDone) {
-            retry = null;
-            if (result.isDone()) {
-                return; // ended by close()
+            synchronized (this) {
+                if (aborted) {
+                    return;
+                }
+                retry = null;
+                sent = true;
             }
             requests.incrementAndGet();
             transport.send(request).whenComplete((response, error) -> answered(retriesDone, response, error));
@@ -357,7 +366,7 @@ public final class FalQueueClient implements AutoCloseable {
             Optional<Duration> delay = cause != null
                     ? settings.retryPolicy().afterError(kind, retriesDone, cause)
                     : settings.retryPolicy().afterResponse(kind, retriesDone, response);
-            if (delay.isEmpty() || closed) {
+            if (delay.isEmpty()) {
                 if (cause != null) {
                     result.completeExceptionally(new RetriesExhausted(cause, retriesDone));
                 } else {
@@ -365,28 +374,42 @@ public final class FalQueueClient implements AutoCloseable {
                 }
                 return;
             }
+            synchronized (this) {
+                if (aborted) {
+                    return; // close() ended the call: it is not sent again
+                }
+                sent = false;
+                try {
+                    retry = scheduler.schedule(() -> attempt(retriesDone + 1), delay.get().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    result.completeExceptionally(new RetriesExhausted(notSentAgain(), retriesDone));
+                    return;
+                }
+            }
             retries.incrementAndGet();
             LOG.debug("Retrying {} {} in {} ms after {} (retry {} of {})", kind, request, delay.get().toMillis(),
                     cause != null ? cause.toString() : "HTTP " + response.statusCode(), retriesDone + 1,
                     settings.retryPolicy().maxRetries());
-            try {
-                retry = scheduler.schedule(() -> attempt(retriesDone + 1), delay.get().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
-                result.completeExceptionally(new RetriesExhausted(notSentAgain(), retriesDone));
-            }
         }
 
-        /** close(): a call waiting for its retry was certainly not sent again; one in flight may have arrived. */
+        /** close(): a call not under way was certainly not sent (again); one in flight may have arrived. */
         void abort() {
-            Future<?> waiting = retry;
-            Throwable why = waiting != null && waiting.cancel(false) ? notSentAgain()
-                    : new ConnectionClosedException("The component stopped while the request was under way");
-            result.completeExceptionally(why);
+            boolean underWay;
+            synchronized (this) {
+                aborted = true;
+                underWay = sent;
+                if (retry != null) {
+                    retry.cancel(false);
+                }
+            }
+            result.completeExceptionally(underWay
+                    ? new ConnectionClosedException("The component stopped while the request was under way")
+                    : notSentAgain());
         }
     }
 
     private static RequestNotExecutedException notSentAgain() {
-        return new RequestNotExecutedException("The component stopped before the request was sent again");
+        return new RequestNotExecutedException("The component stopped before the request was sent (again)");
     }
 
     /**
