@@ -137,6 +137,26 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return client;
     }
 
+    /** Continues a route on the component's continuation pool (here, if the component has stopped). */
+    void continueRoute(Runnable continuation) {
+        FluxKontextRuntime current = runtime;
+        if (current != null) {
+            current.continueRoute(continuation);
+        } else {
+            continuation.run();
+        }
+    }
+
+    /** Runs a step of the component's own on its internal pool (here, if the component has stopped). */
+    void runInternal(Runnable step) {
+        FluxKontextRuntime current = runtime;
+        if (current != null) {
+            current.runInternal(step);
+        } else {
+            step.run();
+        }
+    }
+
     /** The component's shared scheduler and thread pools; null before the endpoint starts. */
     FluxKontextRuntime getRuntime() {
         return runtime;

@@ -1,10 +1,10 @@
 package io.github.fluxkontext.camel;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalQueueClient;
+import io.github.fluxkontext.camel.client.Futures;
 import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
@@ -128,7 +128,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
             Runnable continuation = () -> {
                 try {
                     if (error != null) {
-                        exchange.setException(unwrap(error));
+                        exchange.setException(Futures.unwrap(error));
                     } else {
                         apply.accept(exchange.getMessage());
                     }
@@ -138,12 +138,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                     callback.done(false);
                 }
             };
-            FluxKontextRuntime runtime = endpoint.getRuntime();
-            if (runtime != null) {
-                runtime.continueRoute(continuation);
-            } else {
-                continuation.run();
-            }
+            endpoint.continueRoute(continuation);
         });
     }
 
@@ -196,13 +191,5 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     private FluxKontextOutput output(FalQueueClient client) {
         return new FluxKontextOutput(client, config.getOutputType());
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -122,6 +122,15 @@ final class FluxKontextRuntime {
         return internal;
     }
 
+    /** Runs a step of the component's own on the internal pool; once the pool is shut down, here rather than never. */
+    void runInternal(Runnable step) {
+        try {
+            internal.execute(step);
+        } catch (RejectedExecutionException stopped) {
+            step.run();
+        }
+    }
+
     /**
      * Continues a route (calls {@code callback.done(false)}) on a thread of its own; once the pool is
      * shut down, on the calling thread rather than never.

@@ -1,8 +1,6 @@
 package io.github.fluxkontext.camel;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalQueueClient;
+import io.github.fluxkontext.camel.client.Futures;
 import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextJobFailedException;
@@ -77,7 +76,7 @@ final class JobWait {
                 fetchResult();
                 return;
             }
-            timeoutTask = schedule(() -> onInternal(this::onTimeout), config.getTimeout());
+            timeoutTask = schedule(() -> endpoint.runInternal(this::onTimeout), config.getTimeout());
             if (claimed.get()) {
                 disarmTimeout(); // ended meanwhile: the timeout must not keep the exchange queued
             }
@@ -116,7 +115,7 @@ final class JobWait {
             if (!claimed.get()) {
                 client.status(job, config.isLogs()).whenComplete((update, error) -> guard(() -> {
                     if (error != null) {
-                        fail(unwrap(error));
+                        fail(Futures.unwrap(error));
                     } else {
                         onStatus(update);
                     }
@@ -145,7 +144,7 @@ final class JobWait {
         // is bounded by the HTTP timeouts and the retry policy)
         disarmTimeout();
         if (update.error() != null) {
-            jobFailure(client, update).whenComplete((failure, error) -> fail(failure != null ? failure : unwrap(error)));
+            jobFailure(client, update).whenComplete((failure, error) -> fail(failure != null ? failure : Futures.unwrap(error)));
         } else {
             fetchResult();
         }
@@ -154,7 +153,7 @@ final class JobWait {
     /** The exception for a job that completed with an error, with fal's error answer as its cause. */
     static CompletableFuture<FluxKontextJobFailedException> jobFailure(FalQueueClient client, KontextJob failed) {
         return client.failedResult(failed).handle((result, error) -> {
-            Throwable cause = error == null ? null : unwrap(error);
+            Throwable cause = error == null ? null : Futures.unwrap(error);
             return new FluxKontextJobFailedException(failed.requestId(), failed.error(), failed.errorType(),
                     cause instanceof FluxKontextApiException api ? api : null);
         });
@@ -163,7 +162,7 @@ final class JobWait {
     private void fetchResult() {
         client.result(job).thenCompose(output::prepare).whenComplete((change, error) -> {
             if (error != null) {
-                fail(unwrap(error));
+                fail(Futures.unwrap(error));
             } else {
                 end(null, change);
             }
@@ -185,7 +184,7 @@ final class JobWait {
             client.cancelOnTimeout(last).whenComplete((cancellation, error) -> {
                 if (error != null) {
                     LOG.warn("The cancel of timed-out job {} failed; it may still run at fal: {}", last.requestId(),
-                            unwrap(error).getMessage());
+                            Futures.unwrap(error).getMessage());
                 } else {
                     LOG.info("Cancel of timed-out job {}: fal answered {}", last.requestId(), cancellation.status());
                 }
@@ -239,12 +238,7 @@ final class JobWait {
                 callback.done(false);
             }
         };
-        FluxKontextRuntime runtime = endpoint.getRuntime();
-        if (runtime != null) {
-            runtime.continueRoute(continuation);
-        } else {
-            continuation.run();
-        }
+        endpoint.continueRoute(continuation);
     }
 
     private void disarmTimeout() {
@@ -271,28 +265,5 @@ final class JobWait {
         return new FluxKontextException("Waiting for job " + job.requestId() + " failed: " + error.getMessage()
                                         + " (last status " + job.status() + "); fetch it later with flux-kontext:result",
                 job.requestId(), job.status(), error);
-    }
-
-    /** Runs a step of the component's own on its internal pool (the scheduler thread only starts steps). */
-    private void onInternal(Runnable task) {
-        FluxKontextRuntime runtime = endpoint.getRuntime();
-        ExecutorService internal = runtime == null ? null : runtime.internal();
-        if (internal == null) {
-            task.run(); // the component has stopped: end the wait here rather than leave the exchange hanging
-            return;
-        }
-        try {
-            internal.execute(task);
-        } catch (RejectedExecutionException stopping) {
-            task.run(); // the pool is shutting down: same reason
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

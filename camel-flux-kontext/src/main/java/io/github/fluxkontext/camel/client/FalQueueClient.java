@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -272,7 +271,7 @@ public final class FalQueueClient implements AutoCloseable {
                 if (error == null) {
                     return fileUrl;
                 }
-                Throwable cause = unwrap(error);
+                Throwable cause = Futures.unwrap(error);
                 if (cause instanceof FluxKontextException fke) {
                     throw fke;
                 }
@@ -362,7 +361,7 @@ public final class FalQueueClient implements AutoCloseable {
         }
 
         private void answered(int retriesDone, FalResponse response, Throwable error) {
-            Throwable cause = error == null ? null : unwrap(error);
+            Throwable cause = error == null ? null : Futures.unwrap(error);
             Optional<Duration> delay = cause != null
                     ? settings.retryPolicy().afterError(kind, retriesDone, cause)
                     : settings.retryPolicy().afterResponse(kind, retriesDone, response);
@@ -418,7 +417,7 @@ public final class FalQueueClient implements AutoCloseable {
      */
     private FluxKontextTransportException transportError(String what, String requestId, KontextStatus lastStatus,
                                                          Throwable error, boolean submit) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         int retriesDone = 0;
         if (cause instanceof RetriesExhausted exhausted) {
             retriesDone = exhausted.retriesDone;
@@ -475,14 +474,6 @@ public final class FalQueueClient implements AutoCloseable {
     private static String describe(Throwable cause) {
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : " " + message);
-    }
-
-    static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Marks a transport failure the policy gave up on, remembering how many retries were made. */
