@@ -300,8 +300,9 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * How long to wait for a job in all. On expiry the exchange fails with a FluxKontextTimeoutException
-     * carrying the request id.
+     * How long to wait for the job to complete. On expiry the exchange fails with a FluxKontextTimeoutException
+     * carrying the request id. Once the job has completed it no longer applies: fetching the result and the
+     * images is bounded by requestTimeout and the retries.
      */
     public void setTimeout(long timeout) {
         this.timeout = timeout;

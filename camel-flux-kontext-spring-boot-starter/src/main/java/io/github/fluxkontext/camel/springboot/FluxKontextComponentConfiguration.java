@@ -134,8 +134,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private Duration maxPollInterval = Duration.ofSeconds(5);
 
     /**
-     * How long to wait for a job in all. On expiry the exchange fails with a FluxKontextTimeoutException
-     * carrying the request id. A duration: 10m, or milliseconds.
+     * How long to wait for the job to complete. On expiry the exchange fails with a FluxKontextTimeoutException
+     * carrying the request id; once the job has completed it no longer applies. A duration: 10m, or milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration timeout = Duration.ofMinutes(10);
