@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.simulator.FalSimulator;
 
 /**
@@ -68,7 +69,7 @@ final class Backend implements AutoCloseable {
             configuration.setBaseUrl(simulator.baseUrl());
             configuration.setStorageUrl(simulator.baseUrl());
             configuration.setApiKey(SIMULATOR_KEY);
-            configuration.setAuthScheme("Key");
+            configuration.setAuthScheme(AuthScheme.KEY);
             return new Backend(Kind.SIMULATOR, simulator.baseUrl(), "Key", null, simulator);
         }
         if (keySource == null) {
@@ -77,7 +78,7 @@ final class Backend implements AutoCloseable {
                                             + " unset to run against the built-in simulator");
         }
         boolean fal = isFalHost(configuration.getBaseUrl());
-        String scheme = configuration.getAuthScheme() != null ? configuration.getAuthScheme() : fal ? "Key" : "Bearer";
+        String scheme = configuration.getAuthScheme() != null ? configuration.getAuthScheme().value() : fal ? "Key" : "Bearer";
         return new Backend(fal ? Kind.FAL : Kind.AGGREGATOR, configuration.getBaseUrl(), scheme, keySource, null);
     }
 

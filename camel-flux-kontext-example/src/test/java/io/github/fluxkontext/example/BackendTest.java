@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.client.AuthScheme;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,7 +67,7 @@ class BackendTest {
         FluxKontextConfiguration config = new FluxKontextConfiguration();
         config.setBaseUrl("https://configured.example");
         config.setApiKey(KEY);
-        config.setAuthScheme("Key");
+        config.setAuthScheme(AuthScheme.KEY);
         Map<String, String> env = Map.of(Backend.BASE_URL_VARIABLE, "https://from-env.example");
         try (Backend backend = Backend.configure(config, settings("auto"), env)) {
             assertEquals("the aggregator at https://configured.example (Authorization: Key, token from"

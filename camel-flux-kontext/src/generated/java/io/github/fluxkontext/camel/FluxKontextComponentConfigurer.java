@@ -37,7 +37,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "aspectratio":
         case "aspectRatio": getOrCreateConfiguration(target).setAspectRatio(property(camelContext, java.lang.String.class, value)); return true;
         case "authscheme":
-        case "authScheme": getOrCreateConfiguration(target).setAuthScheme(property(camelContext, java.lang.String.class, value)); return true;
+        case "authScheme": getOrCreateConfiguration(target).setAuthScheme(property(camelContext, io.github.fluxkontext.camel.client.AuthScheme.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "baseurl":
@@ -58,7 +58,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "httpclient":
         case "httpClient": getOrCreateConfiguration(target).setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "imageupload":
-        case "imageUpload": getOrCreateConfiguration(target).setImageUpload(property(camelContext, java.lang.String.class, value)); return true;
+        case "imageUpload": getOrCreateConfiguration(target).setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": getOrCreateConfiguration(target).setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -74,18 +74,20 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxRetries": getOrCreateConfiguration(target).setMaxRetries(property(camelContext, int.class, value)); return true;
         case "maxretrydelay":
         case "maxRetryDelay": getOrCreateConfiguration(target).setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxroutethreads":
+        case "maxRouteThreads": target.setMaxRouteThreads(property(camelContext, int.class, value)); return true;
         case "maxtotalconnections":
         case "maxTotalConnections": getOrCreateConfiguration(target).setMaxTotalConnections(property(camelContext, int.class, value)); return true;
-        case "model": getOrCreateConfiguration(target).setModel(property(camelContext, java.lang.String.class, value)); return true;
+        case "model": getOrCreateConfiguration(target).setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": getOrCreateConfiguration(target).setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
         case "outputformat":
         case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
-        case "outputType": getOrCreateConfiguration(target).setOutputType(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputType": getOrCreateConfiguration(target).setOutputType(property(camelContext, io.github.fluxkontext.camel.OutputType.class, value)); return true;
         case "pollinterval":
         case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, io.github.fluxkontext.camel.client.QueuePriority.class, value)); return true;
         case "prompt": getOrCreateConfiguration(target).setPrompt(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyhost":
         case "proxyHost": getOrCreateConfiguration(target).setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -95,6 +97,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retrydelay":
         case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "routethreads":
+        case "routeThreads": target.setRouteThreads(property(camelContext, int.class, value)); return true;
         case "safetytolerance":
         case "safetyTolerance": getOrCreateConfiguration(target).setSafetyTolerance(property(camelContext, java.lang.String.class, value)); return true;
         case "seed": getOrCreateConfiguration(target).setSeed(property(camelContext, java.lang.Long.class, value)); return true;
@@ -105,7 +109,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageurl":
         case "storageUrl": getOrCreateConfiguration(target).setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "submitretry":
-        case "submitRetry": getOrCreateConfiguration(target).setSubmitRetry(property(camelContext, java.lang.String.class, value)); return true;
+        case "submitRetry": getOrCreateConfiguration(target).setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
         case "syncMode": getOrCreateConfiguration(target).setSyncMode(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -129,7 +133,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "aspectratio":
         case "aspectRatio": return java.lang.String.class;
         case "authscheme":
-        case "authScheme": return java.lang.String.class;
+        case "authScheme": return io.github.fluxkontext.camel.client.AuthScheme.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "baseurl":
@@ -150,7 +154,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "imageupload":
-        case "imageUpload": return java.lang.String.class;
+        case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
         case "lazystartproducer":
@@ -166,18 +170,20 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxRetries": return int.class;
         case "maxretrydelay":
         case "maxRetryDelay": return long.class;
+        case "maxroutethreads":
+        case "maxRouteThreads": return int.class;
         case "maxtotalconnections":
         case "maxTotalConnections": return int.class;
-        case "model": return java.lang.String.class;
+        case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
         case "outputformat":
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
-        case "outputType": return java.lang.String.class;
+        case "outputType": return io.github.fluxkontext.camel.OutputType.class;
         case "pollinterval":
         case "pollInterval": return long.class;
-        case "priority": return java.lang.String.class;
+        case "priority": return io.github.fluxkontext.camel.client.QueuePriority.class;
         case "prompt": return java.lang.String.class;
         case "proxyhost":
         case "proxyHost": return java.lang.String.class;
@@ -187,6 +193,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "requestTimeout": return long.class;
         case "retrydelay":
         case "retryDelay": return long.class;
+        case "routethreads":
+        case "routeThreads": return int.class;
         case "safetytolerance":
         case "safetyTolerance": return java.lang.String.class;
         case "seed": return java.lang.Long.class;
@@ -197,7 +205,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
         case "submitretry":
-        case "submitRetry": return java.lang.String.class;
+        case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
         case "syncMode": return java.lang.Boolean.class;
         case "timeout": return long.class;
@@ -259,6 +267,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxRetries": return getOrCreateConfiguration(target).getMaxRetries();
         case "maxretrydelay":
         case "maxRetryDelay": return getOrCreateConfiguration(target).getMaxRetryDelay();
+        case "maxroutethreads":
+        case "maxRouteThreads": return target.getMaxRouteThreads();
         case "maxtotalconnections":
         case "maxTotalConnections": return getOrCreateConfiguration(target).getMaxTotalConnections();
         case "model": return getOrCreateConfiguration(target).getModel();
@@ -280,6 +290,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "retrydelay":
         case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
+        case "routethreads":
+        case "routeThreads": return target.getRouteThreads();
         case "safetytolerance":
         case "safetyTolerance": return getOrCreateConfiguration(target).getSafetyTolerance();
         case "seed": return getOrCreateConfiguration(target).getSeed();

@@ -30,7 +30,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "aspectratio":
         case "aspectRatio": target.setAspectRatio(property(camelContext, java.lang.String.class, value)); return true;
         case "authscheme":
-        case "authScheme": target.setAuthScheme(property(camelContext, java.lang.String.class, value)); return true;
+        case "authScheme": target.setAuthScheme(property(camelContext, io.github.fluxkontext.camel.client.AuthScheme.class, value)); return true;
         case "baseurl":
         case "baseUrl": target.setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "cancelontimeout":
@@ -48,7 +48,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "httpclient":
         case "httpClient": target.setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "imageupload":
-        case "imageUpload": target.setImageUpload(property(camelContext, java.lang.String.class, value)); return true;
+        case "imageUpload": target.setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": target.setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "logs": target.setLogs(property(camelContext, boolean.class, value)); return true;
@@ -64,16 +64,16 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxRetryDelay": target.setMaxRetryDelay(property(camelContext, long.class, value)); return true;
         case "maxtotalconnections":
         case "maxTotalConnections": target.setMaxTotalConnections(property(camelContext, int.class, value)); return true;
-        case "model": target.setModel(property(camelContext, java.lang.String.class, value)); return true;
+        case "model": target.setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
         case "outputformat":
         case "outputFormat": target.setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
-        case "outputType": target.setOutputType(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputType": target.setOutputType(property(camelContext, io.github.fluxkontext.camel.OutputType.class, value)); return true;
         case "pollinterval":
         case "pollInterval": target.setPollInterval(property(camelContext, long.class, value)); return true;
-        case "priority": target.setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priority": target.setPriority(property(camelContext, io.github.fluxkontext.camel.client.QueuePriority.class, value)); return true;
         case "prompt": target.setPrompt(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyhost":
         case "proxyHost": target.setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -93,7 +93,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageurl":
         case "storageUrl": target.setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "submitretry":
-        case "submitRetry": target.setSubmitRetry(property(camelContext, java.lang.String.class, value)); return true;
+        case "submitRetry": target.setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
         case "syncMode": target.setSyncMode(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
@@ -115,7 +115,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "aspectratio":
         case "aspectRatio": return java.lang.String.class;
         case "authscheme":
-        case "authScheme": return java.lang.String.class;
+        case "authScheme": return io.github.fluxkontext.camel.client.AuthScheme.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
         case "cancelontimeout":
@@ -133,7 +133,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "imageupload":
-        case "imageUpload": return java.lang.String.class;
+        case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
         case "logs": return boolean.class;
@@ -149,16 +149,16 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxRetryDelay": return long.class;
         case "maxtotalconnections":
         case "maxTotalConnections": return int.class;
-        case "model": return java.lang.String.class;
+        case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
         case "outputformat":
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
-        case "outputType": return java.lang.String.class;
+        case "outputType": return io.github.fluxkontext.camel.OutputType.class;
         case "pollinterval":
         case "pollInterval": return long.class;
-        case "priority": return java.lang.String.class;
+        case "priority": return io.github.fluxkontext.camel.client.QueuePriority.class;
         case "prompt": return java.lang.String.class;
         case "proxyhost":
         case "proxyHost": return java.lang.String.class;
@@ -178,7 +178,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
         case "submitretry":
-        case "submitRetry": return java.lang.String.class;
+        case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
         case "syncMode": return java.lang.Boolean.class;
         case "timeout": return long.class;

@@ -30,7 +30,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "aspectratio":
         case "aspectRatio": target.getConfiguration().setAspectRatio(property(camelContext, java.lang.String.class, value)); return true;
         case "authscheme":
-        case "authScheme": target.getConfiguration().setAuthScheme(property(camelContext, java.lang.String.class, value)); return true;
+        case "authScheme": target.getConfiguration().setAuthScheme(property(camelContext, io.github.fluxkontext.camel.client.AuthScheme.class, value)); return true;
         case "baseurl":
         case "baseUrl": target.getConfiguration().setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "cancelontimeout":
@@ -48,7 +48,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "httpclient":
         case "httpClient": target.getConfiguration().setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "imageupload":
-        case "imageUpload": target.getConfiguration().setImageUpload(property(camelContext, java.lang.String.class, value)); return true;
+        case "imageUpload": target.getConfiguration().setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": target.getConfiguration().setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -66,16 +66,16 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxRetryDelay": target.getConfiguration().setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxtotalconnections":
         case "maxTotalConnections": target.getConfiguration().setMaxTotalConnections(property(camelContext, int.class, value)); return true;
-        case "model": target.getConfiguration().setModel(property(camelContext, java.lang.String.class, value)); return true;
+        case "model": target.getConfiguration().setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.getConfiguration().setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
         case "outputformat":
         case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
-        case "outputType": target.getConfiguration().setOutputType(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputType": target.getConfiguration().setOutputType(property(camelContext, io.github.fluxkontext.camel.OutputType.class, value)); return true;
         case "pollinterval":
         case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
-        case "priority": target.getConfiguration().setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priority": target.getConfiguration().setPriority(property(camelContext, io.github.fluxkontext.camel.client.QueuePriority.class, value)); return true;
         case "prompt": target.getConfiguration().setPrompt(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyhost":
         case "proxyHost": target.getConfiguration().setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
@@ -95,7 +95,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageurl":
         case "storageUrl": target.getConfiguration().setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "submitretry":
-        case "submitRetry": target.getConfiguration().setSubmitRetry(property(camelContext, java.lang.String.class, value)); return true;
+        case "submitRetry": target.getConfiguration().setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
         case "syncMode": target.getConfiguration().setSyncMode(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -117,7 +117,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "aspectratio":
         case "aspectRatio": return java.lang.String.class;
         case "authscheme":
-        case "authScheme": return java.lang.String.class;
+        case "authScheme": return io.github.fluxkontext.camel.client.AuthScheme.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
         case "cancelontimeout":
@@ -135,7 +135,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "imageupload":
-        case "imageUpload": return java.lang.String.class;
+        case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
         case "lazystartproducer":
@@ -153,16 +153,16 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxRetryDelay": return long.class;
         case "maxtotalconnections":
         case "maxTotalConnections": return int.class;
-        case "model": return java.lang.String.class;
+        case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
         case "outputformat":
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
-        case "outputType": return java.lang.String.class;
+        case "outputType": return io.github.fluxkontext.camel.OutputType.class;
         case "pollinterval":
         case "pollInterval": return long.class;
-        case "priority": return java.lang.String.class;
+        case "priority": return io.github.fluxkontext.camel.client.QueuePriority.class;
         case "prompt": return java.lang.String.class;
         case "proxyhost":
         case "proxyHost": return java.lang.String.class;
@@ -182,7 +182,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
         case "submitretry":
-        case "submitRetry": return java.lang.String.class;
+        case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
         case "syncMode": return java.lang.Boolean.class;
         case "timeout": return long.class;

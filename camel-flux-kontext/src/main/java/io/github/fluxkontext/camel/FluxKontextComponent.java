@@ -2,6 +2,8 @@ package io.github.fluxkontext.camel;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
@@ -12,7 +14,8 @@ import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * The {@code flux-kontext} component: creates and edits images with FLUX.1 Kontext through fal's queue
- * API. Its configuration holds the defaults of every endpoint.
+ * API. Its configuration holds the defaults of every endpoint; the threads and HTTP clients it owns
+ * ({@link FluxKontextThreads}) are shared by all its endpoints.
  */
 @Component("flux-kontext")
 public class FluxKontextComponent extends DefaultComponent implements SSLContextParametersAware {
@@ -21,9 +24,14 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private FluxKontextConfiguration configuration = new FluxKontextConfiguration();
     @Metadata(label = "security", defaultValue = "false")
     private boolean useGlobalSslContextParameters;
+    @Metadata(label = "advanced", defaultValue = "10")
+    private int routeThreads = 10;
+    @Metadata(label = "advanced", defaultValue = "100")
+    private int maxRouteThreads = 100;
 
-    private FluxKontextRuntime runtime;
-    private final java.util.Set<FluxKontextEndpoint> startedEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private FluxKontextThreads threads;
+    private FluxKontextHttpClients httpClients;
+    private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -37,12 +45,23 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return endpoint;
     }
 
-    /** The scheduler, thread pools and HTTP clients the endpoints share; made when the first endpoint starts. */
-    synchronized FluxKontextRuntime runtime() {
-        if (runtime == null) {
-            runtime = new FluxKontextRuntime(getCamelContext(), this);
+    /** The threads the endpoints share; made when the first endpoint starts. */
+    synchronized FluxKontextThreads threads() {
+        if (threads == null) {
+            if (routeThreads < 1 || maxRouteThreads < routeThreads) {
+                throw new IllegalArgumentException("Options routeThreads (" + routeThreads + ") and maxRouteThreads ("
+                                                   + maxRouteThreads + "): routeThreads must be at least 1, maxRouteThreads at least routeThreads");
+            }
+            threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
+            httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler());
         }
-        return runtime;
+        return threads;
+    }
+
+    /** The HTTP clients the endpoints share; made with the threads. */
+    synchronized FluxKontextHttpClients httpClients() {
+        threads();
+        return httpClients;
     }
 
     void started(FluxKontextEndpoint endpoint) {
@@ -63,9 +82,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             ServiceHelper.stopService(endpoint);
         }
         synchronized (this) {
-            if (runtime != null) {
-                runtime.shutdown();
-                runtime = null;
+            if (threads != null) {
+                httpClients.closeAll();
+                threads.shutdown();
+                threads = null;
+                httpClients = null;
             }
         }
         super.doStop();
@@ -89,5 +110,31 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     @Override
     public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
         this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+
+    public int getRouteThreads() {
+        return routeThreads;
+    }
+
+    /**
+     * Threads that continue the routes once their jobs completed (the steps after flux-kontext), shared by
+     * all endpoints. When all are busy and none finishes for 100 ms (routes blocked, say on a slow
+     * database), the pool grows by this many threads at a time, up to maxRouteThreads; the component's own
+     * work (polls, answers, timeouts) goes on undisturbed.
+     */
+    public void setRouteThreads(int routeThreads) {
+        this.routeThreads = routeThreads;
+    }
+
+    public int getMaxRouteThreads() {
+        return maxRouteThreads;
+    }
+
+    /**
+     * The most threads that continue routes, however many are blocked. Beyond it, completed exchanges wait
+     * in order for a free thread.
+     */
+    public void setMaxRouteThreads(int maxRouteThreads) {
+        this.maxRouteThreads = maxRouteThreads;
     }
 }

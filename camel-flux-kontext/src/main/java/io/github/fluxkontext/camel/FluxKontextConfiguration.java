@@ -1,5 +1,14 @@
 package io.github.fluxkontext.camel;
 
+import java.time.Duration;
+
+import io.github.fluxkontext.camel.client.AuthScheme;
+import io.github.fluxkontext.camel.client.FalClientSettings;
+import io.github.fluxkontext.camel.client.FalUrls;
+import io.github.fluxkontext.camel.client.QueuePriority;
+import io.github.fluxkontext.camel.client.RetryPolicy;
+import io.github.fluxkontext.camel.client.SubmitOptions;
+import io.github.fluxkontext.camel.client.SubmitRetry;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.UriParam;
@@ -17,7 +26,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 public class FluxKontextConfiguration implements Cloneable {
 
     @UriParam(label = "producer", enums = "pro,max", defaultValue = "pro")
-    private String model = "pro";
+    private FluxKontextModel model = FluxKontextModel.PRO;
     @UriParam(label = "producer")
     private String endpointId;
     @UriParam(label = "producer")
@@ -43,7 +52,7 @@ public class FluxKontextConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "true")
     private boolean waitForResult = true;
     @UriParam(label = "producer", enums = "result,bytes,urls", defaultValue = "result")
-    private String outputType = "result";
+    private OutputType outputType = OutputType.RESULT;
     @UriParam(label = "producer", defaultValue = "500", javaType = "java.time.Duration")
     private long pollInterval = 500;
     @UriParam(label = "producer", defaultValue = "5000", javaType = "java.time.Duration")
@@ -55,13 +64,13 @@ public class FluxKontextConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "false")
     private boolean logs = false;
     @UriParam(label = "producer", enums = "inline,fal-storage", defaultValue = "inline")
-    private String imageUpload = "inline";
+    private ImageUpload imageUpload = ImageUpload.INLINE;
     @UriParam(label = "producer", defaultValue = "10485760")
     private long maxInlineImageSize = 10485760;
     @UriParam(label = "producer", defaultValue = "52428800")
     private long maxDownloadSize = 52428800;
     @UriParam(label = "producer", enums = "normal,low")
-    private String priority;
+    private QueuePriority priority;
     @UriParam(label = "producer", javaType = "java.time.Duration")
     private Long startTimeout;
     @UriParam(label = "producer")
@@ -73,7 +82,7 @@ public class FluxKontextConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
     private long maxRetryDelay = 30000;
     @UriParam(label = "producer", enums = "safe,all,none", defaultValue = "safe")
-    private String submitRetry = "safe";
+    private SubmitRetry submitRetry = SubmitRetry.SAFE;
     @UriParam(label = "common", defaultValue = "https://queue.fal.run")
     private String baseUrl = "https://queue.fal.run";
     @UriParam(label = "producer", defaultValue = "https://rest.fal.ai")
@@ -81,7 +90,7 @@ public class FluxKontextConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true)
     private String apiKey;
     @UriParam(label = "security", enums = "Key,Bearer")
-    private String authScheme;
+    private AuthScheme authScheme;
     @UriParam(label = "security", defaultValue = "false")
     private boolean allowInsecureHttp = false;
     @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
@@ -110,7 +119,7 @@ public class FluxKontextConfiguration implements Cloneable {
         }
     }
 
-    public String getModel() {
+    public FluxKontextModel getModel() {
         return model;
     }
 
@@ -118,7 +127,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * The Kontext model: pro or max (the larger, slower one). Picks the fal endpoint of the
      * operation.
      */
-    public void setModel(String model) {
+    public void setModel(FluxKontextModel model) {
         this.model = model;
     }
 
@@ -260,7 +269,7 @@ public class FluxKontextConfiguration implements Cloneable {
         this.waitForResult = waitForResult;
     }
 
-    public String getOutputType() {
+    public OutputType getOutputType() {
         return outputType;
     }
 
@@ -268,7 +277,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * What the body holds when a job completed: result (a KontextResult), bytes (the image as a byte array, or a
      * list of byte arrays for several, downloaded or decoded) or urls (a list of the image URLs).
      */
-    public void setOutputType(String outputType) {
+    public void setOutputType(OutputType outputType) {
         this.outputType = outputType;
     }
 
@@ -331,7 +340,7 @@ public class FluxKontextConfiguration implements Cloneable {
         this.logs = logs;
     }
 
-    public String getImageUpload() {
+    public ImageUpload getImageUpload() {
         return imageUpload;
     }
 
@@ -340,7 +349,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * fal and by aggregators), or fal-storage: uploaded to fal's storage at storageUrl first, then sent as
      * a URL.
      */
-    public void setImageUpload(String imageUpload) {
+    public void setImageUpload(ImageUpload imageUpload) {
         this.imageUpload = imageUpload;
     }
 
@@ -368,14 +377,14 @@ public class FluxKontextConfiguration implements Cloneable {
         this.maxDownloadSize = maxDownloadSize;
     }
 
-    public String getPriority() {
+    public QueuePriority getPriority() {
         return priority;
     }
 
     /**
      * fal queue priority (header x-fal-queue-priority).
      */
-    public void setPriority(String priority) {
+    public void setPriority(QueuePriority priority) {
         this.priority = priority;
     }
 
@@ -437,7 +446,7 @@ public class FluxKontextConfiguration implements Cloneable {
         this.maxRetryDelay = maxRetryDelay;
     }
 
-    public String getSubmitRetry() {
+    public SubmitRetry getSubmitRetry() {
         return submitRetry;
     }
 
@@ -446,7 +455,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * connection never made). all: also 500, 502, 504 and broken connections, which can create and bill a
      * job twice. none: never.
      */
-    public void setSubmitRetry(String submitRetry) {
+    public void setSubmitRetry(SubmitRetry submitRetry) {
         this.submitRetry = submitRetry;
     }
 
@@ -484,7 +493,7 @@ public class FluxKontextConfiguration implements Cloneable {
         this.apiKey = apiKey;
     }
 
-    public String getAuthScheme() {
+    public AuthScheme getAuthScheme() {
         return authScheme;
     }
 
@@ -492,7 +501,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * The Authorization scheme: Key (fal) or Bearer (aggregators). When unset: Key for fal's hosts, Bearer
      * for any other base URL.
      */
-    public void setAuthScheme(String authScheme) {
+    public void setAuthScheme(AuthScheme authScheme) {
         this.authScheme = authScheme;
     }
 
@@ -595,6 +604,89 @@ public class FluxKontextConfiguration implements Cloneable {
      */
     public void setHttpClient(CloseableHttpAsyncClient httpClient) {
         this.httpClient = httpClient;
+    }
+
+    /**
+     * Checks the options, naming the one that is wrong and what is allowed; the endpoint calls it when it
+     * starts, so a mistake fails the route's start rather than its first message.
+     *
+     * @throws IllegalArgumentException naming the option
+     */
+    public void validate() {
+        checkUrl("baseUrl", baseUrl);
+        if (imageUpload == ImageUpload.FAL_STORAGE) {
+            checkUrl("storageUrl", storageUrl);
+        }
+        if (startTimeout != null && startTimeout <= 1000) {
+            throw new IllegalArgumentException("Option startTimeout must be more than 1 second (fal rejects shorter ones), was "
+                                               + startTimeout + " ms");
+        }
+        positive("pollInterval", pollInterval);
+        positive("maxPollInterval", maxPollInterval);
+        positive("timeout", timeout);
+        positive("maxDownloadSize", maxDownloadSize);
+        positive("maxInlineImageSize", maxInlineImageSize);
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("Option maxRetries must be 0 or more, was " + maxRetries);
+        }
+        if (proxyHost != null && proxyPort == null) {
+            throw new IllegalArgumentException("Option proxyHost is set but proxyPort is not");
+        }
+        if (endpointId != null) {
+            try {
+                FalUrls.normalizeEndpointId(endpointId);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Option endpointId: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The fal endpoint id of an operation: the endpointId option, else the operation's for the model. */
+    String falEndpointId(FluxKontextOperation operation) {
+        return FalUrls.normalizeEndpointId(endpointId != null ? endpointId : operation.endpointId(model));
+    }
+
+    SubmitOptions submitOptions() {
+        return new SubmitOptions(priority, startTimeout == null ? null : Duration.ofMillis(startTimeout), webhookUrl);
+    }
+
+    /** What the fal client needs: where, which credentials, how much, how to retry. */
+    FalClientSettings clientSettings(String userAgent) {
+        AuthScheme scheme = authScheme != null ? authScheme : FalUrls.isFalHost(baseUrl) ? AuthScheme.KEY : AuthScheme.BEARER;
+        RetryPolicy retry = new RetryPolicy(maxRetries, Duration.ofMillis(retryDelay), Duration.ofMillis(maxRetryDelay), submitRetry);
+        return new FalClientSettings(baseUrl, storageUrl, resolvedApiKey(), scheme, userAgent, maxDownloadSize, retry);
+    }
+
+    /** The key: the option, else FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET (as fal's clients read it). */
+    private String resolvedApiKey() {
+        if (apiKey != null && !apiKey.isBlank()) {
+            return apiKey;
+        }
+        String env = System.getenv("FAL_KEY");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String id = System.getenv("FAL_KEY_ID");
+        String secret = System.getenv("FAL_KEY_SECRET");
+        return id != null && secret != null ? id + ":" + secret : null;
+    }
+
+    private void checkUrl(String option, String url) {
+        String origin = url == null ? null : FalUrls.origin(url);
+        if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
+            throw new IllegalArgumentException("Option " + option + " must be an absolute http(s) URL, was '" + url + "'");
+        }
+        if (origin.startsWith("http://") && !FalUrls.isLoopback(url) && !allowInsecureHttp) {
+            throw new IllegalArgumentException("Option " + option + " is plain http on a host other than loopback ('" + url
+                                               + "'): the key would travel unencrypted. Use https, or set allowInsecureHttp=true"
+                                               + " if you really mean it");
+        }
+    }
+
+    private static void positive(String option, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("Option " + option + " must be positive, was " + value);
+        }
     }
 
     @Override

@@ -1,5 +1,11 @@
 package io.github.fluxkontext.camel;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.util.concurrent.CamelThreadFactory;
@@ -8,30 +14,104 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
-/** Builds the non-blocking Apache HttpClient 5 an endpoint uses when none is handed in. */
+/**
+ * The non-blocking Apache HttpClient 5 clients of a component: one per distinct set of connection
+ * options, shared by the endpoints that agree on them, reference counted (closed when the last endpoint
+ * using it stops). Endpoints that are handed a client of the user's own do not come here.
+ */
 final class FluxKontextHttpClients {
 
     /** Two I/O threads serve thousands of waiting jobs: they only move bytes, all other work runs elsewhere. */
     private static final int IO_THREADS = 2;
+    /** How often idle and expired pooled connections are closed (on the component's scheduler, not a thread of its own). */
+    private static final long EVICT_EVERY_SECONDS = 10;
+    private static final TimeValue IDLE_LIMIT = TimeValue.ofSeconds(30);
 
-    private FluxKontextHttpClients() {
+    /** The options that shape an HTTP client; endpoints that agree on them share one. */
+    private record ConnectionSettings(long connectTimeout, long requestTimeout, int maxTotalConnections, int connectionsPerRoute,
+                                      String proxyHost, Integer proxyPort, SSLContextParameters sslContextParameters) {
+
+        static ConnectionSettings of(FluxKontextConfiguration c) {
+            return new ConnectionSettings(c.getConnectTimeout(), c.getRequestTimeout(), c.getMaxTotalConnections(),
+                    c.getConnectionsPerRoute(), c.getProxyHost(), c.getProxyPort(), c.getSslContextParameters());
+        }
     }
 
-    static CloseableHttpAsyncClient create(FluxKontextConfiguration configuration, CamelContext camelContext) throws Exception {
-        Timeout connectTimeout = Timeout.ofMilliseconds(configuration.getConnectTimeout());
-        Timeout requestTimeout = Timeout.ofMilliseconds(configuration.getRequestTimeout());
+    private static final class Shared {
+        final CloseableHttpAsyncClient client;
+        final Future<?> eviction;
+        int users;
+
+        Shared(CloseableHttpAsyncClient client, Future<?> eviction) {
+            this.client = client;
+            this.eviction = eviction;
+        }
+    }
+
+    private final CamelContext camelContext;
+    private final ScheduledExecutorService scheduler;
+    private final Map<ConnectionSettings, Shared> clients = new HashMap<>();
+
+    FluxKontextHttpClients(CamelContext camelContext, ScheduledExecutorService scheduler) {
+        this.camelContext = camelContext;
+        this.scheduler = scheduler;
+    }
+
+    /** The HTTP client for these options, started; give it back with {@link #release}. */
+    synchronized CloseableHttpAsyncClient acquire(FluxKontextConfiguration configuration) throws Exception {
+        ConnectionSettings key = ConnectionSettings.of(configuration);
+        Shared shared = clients.get(key);
+        if (shared == null) {
+            PoolingAsyncClientConnectionManager connections = connectionManager(configuration);
+            CloseableHttpAsyncClient client = client(configuration, connections);
+            client.start();
+            Future<?> eviction = scheduler.scheduleWithFixedDelay(() -> {
+                connections.closeExpired();
+                connections.closeIdle(IDLE_LIMIT);
+            }, EVICT_EVERY_SECONDS, EVICT_EVERY_SECONDS, TimeUnit.SECONDS);
+            shared = new Shared(client, eviction);
+            clients.put(key, shared);
+        }
+        shared.users++;
+        return shared.client;
+    }
+
+    synchronized void release(CloseableHttpAsyncClient client) {
+        clients.entrySet().removeIf(entry -> {
+            Shared shared = entry.getValue();
+            if (shared.client != client || --shared.users > 0) {
+                return false;
+            }
+            close(shared);
+            return true;
+        });
+    }
+
+    /** How many HTTP clients are open (for tests and monitoring). */
+    synchronized int size() {
+        return clients.size();
+    }
+
+    synchronized void closeAll() {
+        clients.values().forEach(FluxKontextHttpClients::close);
+        clients.clear();
+    }
+
+    private PoolingAsyncClientConnectionManager connectionManager(FluxKontextConfiguration configuration) throws Exception {
         PoolingAsyncClientConnectionManagerBuilder connections = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(configuration.getMaxTotalConnections())
                 .setMaxConnPerRoute(configuration.getConnectionsPerRoute())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(connectTimeout)
+                        .setConnectTimeout(Timeout.ofMilliseconds(configuration.getConnectTimeout()))
                         // a pooled connection the server has closed meanwhile must not take a submit with it
                         // (a POST on a dead connection ends with an unknown outcome and is not retried)
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
@@ -42,9 +122,14 @@ final class FluxKontextHttpClients {
             // and Karaf's camel-karaf 4.14 ships HttpClient 5.4
             connections.setTlsStrategy(new DefaultClientTlsStrategy(ssl.createSSLContext(camelContext)));
         }
+        return connections.build();
+    }
+
+    private CloseableHttpAsyncClient client(FluxKontextConfiguration configuration, PoolingAsyncClientConnectionManager connections) {
+        Timeout requestTimeout = Timeout.ofMilliseconds(configuration.getRequestTimeout());
         String threadNames = camelContext.getExecutorServiceManager().getThreadNamePattern();
         HttpAsyncClientBuilder builder = HttpAsyncClients.custom()
-                .setConnectionManager(connections.build())
+                .setConnectionManager(connections)
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(IO_THREADS).build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(requestTimeout)
@@ -54,12 +139,22 @@ final class FluxKontextHttpClients {
                 // one retry policy (RetryPolicy) and one redirect rule (credentials stay on their origin)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
-                .disableCookieManagement()
-                .evictExpiredConnections()
-                .evictIdleConnections(TimeValue.ofSeconds(30));
+                .disableCookieManagement();
         if (configuration.getProxyHost() != null) {
             builder.setProxy(new HttpHost(configuration.getProxyHost(), configuration.getProxyPort()));
         }
         return builder.build();
+    }
+
+    private static void close(Shared shared) {
+        shared.eviction.cancel(false);
+        // graceful: an immediate close can race the I/O reactor's own event loop (seen as a
+        // ConcurrentModificationException in SingleCoreIOReactor)
+        shared.client.close(CloseMode.GRACEFUL);
+        try {
+            shared.client.awaitShutdown(TimeValue.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

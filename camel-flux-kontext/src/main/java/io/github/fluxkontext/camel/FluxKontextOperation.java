@@ -46,9 +46,9 @@ public enum FluxKontextOperation {
      * fal's endpoint id for this operation and model ({@code pro} or {@code max}). For status, result
      * and cancel it is the edit endpoint's id, whose app id ({@code fal-ai/flux-pro}) all six share.
      */
-    public String endpointId(String model) {
+    public String endpointId(FluxKontextModel model) {
         FluxKontextOperation source = submits() ? this : EDIT;
-        return "max".equals(model) ? source.maxEndpointId : source.proEndpointId;
+        return model == FluxKontextModel.MAX ? source.maxEndpointId : source.proEndpointId;
     }
 
     public static FluxKontextOperation fromUri(String name) {

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.DownloadedImage;
-import io.github.fluxkontext.camel.client.FalQueueClient;
+import io.github.fluxkontext.camel.client.FalStorage;
 import io.github.fluxkontext.camel.model.ImageFormat;
 import io.github.fluxkontext.camel.model.KontextImage;
 import io.github.fluxkontext.camel.model.KontextJob;
@@ -17,11 +17,11 @@ import org.apache.camel.Message;
 /** Puts a job's handle or output on the exchange: headers always, the body per {@code outputType}. */
 final class FluxKontextOutput {
 
-    private final FalQueueClient client;
-    private final String outputType;
+    private final FalStorage storage;
+    private final OutputType outputType;
 
-    FluxKontextOutput(FalQueueClient client, String outputType) {
-        this.client = client;
+    FluxKontextOutput(FalStorage storage, OutputType outputType) {
+        this.storage = storage;
         this.outputType = outputType;
     }
 
@@ -47,7 +47,7 @@ final class FluxKontextOutput {
      * returned change is applied, so a wait that ended meanwhile (timeout, stop) leaves it alone.
      */
     CompletableFuture<Consumer<Message>> prepare(KontextResult result) {
-        if ("bytes".equals(outputType)) {
+        if (outputType == OutputType.BYTES) {
             return download(result).thenApply(images -> message -> {
                 resultHeaders(message, result);
                 putBytes(message, result, images);
@@ -55,7 +55,7 @@ final class FluxKontextOutput {
         }
         return CompletableFuture.completedFuture(message -> {
             resultHeaders(message, result);
-            message.setBody("urls".equals(outputType) ? result.imageUrls() : result);
+            message.setBody(outputType == OutputType.URLS ? result.imageUrls() : result);
         });
     }
 
@@ -74,7 +74,7 @@ final class FluxKontextOutput {
     }
 
     private CompletableFuture<List<DownloadedImage>> download(KontextResult result) {
-        List<CompletableFuture<DownloadedImage>> downloads = result.images().stream().map(image -> client.download(image.url())).toList();
+        List<CompletableFuture<DownloadedImage>> downloads = result.images().stream().map(image -> storage.download(image.url())).toList();
         return CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new))
                 .thenApply(done -> downloads.stream().map(CompletableFuture::join).toList());
     }

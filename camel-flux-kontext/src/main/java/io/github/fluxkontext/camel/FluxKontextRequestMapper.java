@@ -154,7 +154,7 @@ final class FluxKontextRequestMapper {
     }
 
     private boolean inline() {
-        return "inline".equals(config.getImageUpload());
+        return config.getImageUpload() == ImageUpload.INLINE;
     }
 
     /** Streams are read up to this many bytes: the inline limit, or fal's single-upload limit. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.fluxkontext.camel.client.FalQueueClient;
+import io.github.fluxkontext.camel.client.FalStorage;
 import io.github.fluxkontext.camel.model.ImageFormat;
 import io.github.fluxkontext.camel.model.KontextInputImage;
 import io.github.fluxkontext.camel.model.KontextRequest;
@@ -18,12 +18,12 @@ import io.github.fluxkontext.camel.model.KontextRequest;
  */
 final class InputImageResolver {
 
-    private final FalQueueClient client;
+    private final FalStorage storage;
     private final boolean upload;
 
-    InputImageResolver(FalQueueClient client, boolean upload) {
-        this.client = client;
-        this.upload = upload;
+    InputImageResolver(FalStorage storage, ImageUpload imageUpload) {
+        this.storage = storage;
+        this.upload = imageUpload == ImageUpload.FAL_STORAGE;
     }
 
     /** fal's JSON input for the request, once every local image has its URL. */
@@ -53,6 +53,6 @@ final class InputImageResolver {
             return CompletableFuture.completedFuture(KontextInputImage.toDataUri(bytes, format));
         }
         String name = image.fileName() != null ? image.fileName() : "image." + format.extension();
-        return client.upload(bytes, format.mimeType(), name);
+        return storage.upload(bytes, format.mimeType(), name);
     }
 }

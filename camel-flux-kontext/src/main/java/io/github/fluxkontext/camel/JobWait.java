@@ -1,187 +1,148 @@
 package io.github.fluxkontext.camel;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalQueueClient;
 import io.github.fluxkontext.camel.client.Futures;
-import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextJobFailedException;
 import io.github.fluxkontext.camel.model.FluxKontextStoppedException;
 import io.github.fluxkontext.camel.model.FluxKontextTimeoutException;
 import io.github.fluxkontext.camel.model.KontextJob;
+import io.github.fluxkontext.camel.model.KontextResult;
 import io.github.fluxkontext.camel.model.KontextStatus;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One exchange waiting for its job, without a thread: polls are scheduled tasks that only start
- * non-blocking calls, and every answer is handled on the component's internal pool. It holds only
- * the request id and a timeout task, so any instance can do the same wait given the id.
+ * One exchange waiting for its job, without a thread. It holds the request id, the deadline and the
+ * outcome; a {@link WaitStrategy} (polling, the status stream, a webhook) reports what it sees. Any
+ * instance can do the same wait given the request id.
  * <p>
- * The wait ends exactly once. Whoever ends it first (the result, a failure, the timeout, a stop)
- * claims it; only the claimer touches the exchange, and then hands it back to Camel. Until then the
- * exchange is left alone: output is prepared as a change and applied after the claim.
+ * The wait ends exactly once: with the output, a failure, the timeout, or a stop. Once the job is seen
+ * COMPLETED the timeout no longer applies (there is nothing left to cancel; fetching the output is
+ * bounded by the HTTP timeouts and the retries), so a late timeout never fails a completed job. The
+ * exchange is touched only when the wait ends.
  */
 final class JobWait {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobWait.class);
-    /** The first poll comes soon: Kontext jobs often finish within seconds. */
-    private static final long FIRST_POLL_MAX_MS = 250;
+
+    /** WAITING until the job is seen COMPLETED (then FETCHING its outcome) or the wait ends otherwise. */
+    private enum Phase { WAITING, FETCHING, ENDED }
 
     private final FluxKontextEndpoint endpoint;
-    private final FalQueueClient client;
     private final FluxKontextConfiguration config;
-    private final FluxKontextOutput output;
-    private final Exchange exchange;
-    private final AsyncCallback callback;
-    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final ExchangeCompletion completion;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
+    private final WaitStrategy strategy;
     private volatile KontextJob job;
-    private volatile long nextDelayMs;
     private volatile Future<?> timeoutTask;
 
-    JobWait(FluxKontextEndpoint endpoint, FluxKontextOutput output, Exchange exchange, AsyncCallback callback, KontextJob job) {
+    JobWait(FluxKontextEndpoint endpoint, ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
         this.endpoint = endpoint;
-        this.client = endpoint.getClient();
         this.config = endpoint.getConfiguration();
-        this.output = output;
-        this.exchange = exchange;
-        this.callback = callback;
+        this.completion = completion;
         this.job = job;
-        this.nextDelayMs = config.getPollInterval();
+        this.strategy = strategy;
     }
 
-    /** For a job just submitted: the first poll soon, then at pollInterval. */
-    static long firstPollDelay(FluxKontextConfiguration config) {
-        return Math.min(FIRST_POLL_MAX_MS, config.getPollInterval());
+    /** The job as last seen: its request id, URLs and latest status. */
+    KontextJob job() {
+        return job;
     }
 
-    /** Starts waiting; the first status poll comes after {@code firstPollMs}. */
-    void start(long firstPollMs) {
+    /** Starts waiting: arms the timeout and the strategy. */
+    void start() {
         guard(() -> {
-            if (!endpoint.register(this)) {
-                abort();
+            if (!endpoint.waits().add(this)) {
+                stop();
                 return;
             }
-            if (job.status() == KontextStatus.COMPLETED && job.error() == null) {
-                fetchResult();
+            if (job.status() == KontextStatus.COMPLETED) {
+                completed(job); // a handle known to be done: nothing to wait for
                 return;
             }
-            timeoutTask = schedule(() -> endpoint.runInternal(this::onTimeout), config.getTimeout());
-            if (claimed.get()) {
+            timeoutTask = endpoint.schedule(() -> endpoint.runInternal(this::onTimeout), config.getTimeout());
+            if (timeoutTask == null) {
+                stop(); // the component is stopping
+                return;
+            }
+            if (phase.get() != Phase.WAITING) {
                 disarmTimeout(); // ended meanwhile: the timeout must not keep the exchange queued
+                return;
             }
-            schedulePoll(firstPollMs);
+            strategy.start(this);
         });
     }
 
-    /** The endpoint stops: end the wait now, with the request id for picking the job up later. */
-    void abort() {
-        fail(new FluxKontextStoppedException(job.requestId(), job.status()));
+    /** The endpoint stops: the wait ends now, with the request id for picking the job up later. */
+    void stop() {
+        end(new FluxKontextStoppedException(job.requestId(), job.status()), null);
     }
 
-    private void schedulePoll(long delayMs) {
-        if (!claimed.get()) {
-            schedule(this::poll, delayMs);
-        }
-    }
-
-    /** Runs a task later on the shared scheduler; if the endpoint is stopping, the wait ends now instead. */
-    private Future<?> schedule(Runnable task, long delayMs) {
-        FluxKontextRuntime runtime = endpoint.getRuntime();
-        ScheduledExecutorService scheduler = runtime == null ? null : runtime.scheduler();
-        try {
-            if (scheduler != null) {
-                return scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-            }
-        } catch (RejectedExecutionException stopping) {
-            // handled below, like a scheduler that is gone
-        }
-        abort();
-        return null;
-    }
-
-    private void poll() {
-        guard(() -> {
-            if (!claimed.get()) {
-                client.status(job, config.isLogs()).whenComplete((update, error) -> guard(() -> {
-                    if (error != null) {
-                        fail(Futures.unwrap(error));
-                    } else {
-                        onStatus(update);
-                    }
-                }));
-            }
-        });
-    }
-
-    private void onStatus(KontextJob update) {
-        if (claimed.get()) {
+    /** A strategy saw a status other than COMPLETED. */
+    void statusSeen(KontextJob update) {
+        if (phase.get() != Phase.WAITING) {
             return;
         }
         job = update;
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("Job {} is {}{}", update.requestId(), update.status(),
-                    update.queuePosition() != null ? " at queue position " + update.queuePosition() : "");
-            update.logs().forEach(line -> LOG.debug("Job {} log [{}] {}", update.requestId(), line.level(), line.message()));
-        }
-        if (update.status() != KontextStatus.COMPLETED) {
-            long delay = nextDelayMs;
-            nextDelayMs = Math.min(config.getMaxPollInterval(), Math.round(delay * 1.5));
-            schedulePoll(delay);
+        log(update);
+    }
+
+    /** A strategy saw the job COMPLETED (with or without an error): its outcome is fetched, and the timeout no longer applies. */
+    void completed(KontextJob update) {
+        if (!phase.compareAndSet(Phase.WAITING, Phase.FETCHING)) {
             return;
         }
-        // the job is done: nothing left to cancel, so the timeout no longer applies (fetching the output
-        // is bounded by the HTTP timeouts and the retry policy)
+        job = update;
+        log(update);
         disarmTimeout();
+        strategy.stop();
         if (update.error() != null) {
-            jobFailure(client, update).whenComplete((failure, error) -> fail(failure != null ? failure : Futures.unwrap(error)));
+            jobFailure(endpoint.getClient().queue(), update).whenComplete((failure, error) -> end(failure != null ? failure : Futures.unwrap(error), null));
         } else {
             fetchResult();
         }
     }
 
+    /** A strategy cannot go on: the wait ends with this error. */
+    void failed(Throwable error) {
+        end(error, null);
+    }
+
     /** The exception for a job that completed with an error, with fal's error answer as its cause. */
-    static CompletableFuture<FluxKontextJobFailedException> jobFailure(FalQueueClient client, KontextJob failed) {
-        return client.failedResult(failed).handle((result, error) -> {
-            Throwable cause = error == null ? null : Futures.unwrap(error);
-            return new FluxKontextJobFailedException(failed.requestId(), failed.error(), failed.errorType(),
-                    cause instanceof FluxKontextApiException api ? api : null);
-        });
+    static CompletableFuture<FluxKontextJobFailedException> jobFailure(FalQueueClient queue, KontextJob failed) {
+        return queue.failedResult(failed).handle((api, error) ->
+                new FluxKontextJobFailedException(failed.requestId(), failed.error(), failed.errorType(), api));
     }
 
     private void fetchResult() {
-        client.result(job).thenCompose(output::prepare).whenComplete((change, error) -> {
-            if (error != null) {
-                fail(Futures.unwrap(error));
-            } else {
-                end(null, change);
-            }
-        });
+        KontextJob done = job;
+        endpoint.getClient().queue().result(done)
+                .thenCompose(output -> endpoint.output().prepare(KontextResult.fromJson(done.requestId(), output)))
+                .whenComplete((change, error) -> end(error == null ? null : Futures.unwrap(error), change));
     }
 
     /**
-     * The timeout claims the wait at once (polls stop), fails the exchange, and sends a cancel if asked:
-     * one attempt, whose answer is only logged, so the timeout is not stretched.
+     * The timeout ends the wait at once (the strategy stops) and sends a cancel if asked: one attempt,
+     * whose answer is only logged, so the timeout is not stretched.
      */
     private void onTimeout() {
-        if (!claim()) {
-            return;
+        if (!phase.compareAndSet(Phase.WAITING, Phase.ENDED)) {
+            return; // completed (or ended) first
         }
         KontextJob last = job;
         String message = "Job " + last.requestId() + " did not complete within " + config.getTimeout() + " ms (last status "
                          + last.status() + ")";
-        if (config.isCancelOnTimeout()) {
-            client.cancelOnTimeout(last).whenComplete((cancellation, error) -> {
+        boolean cancel = config.isCancelOnTimeout();
+        if (cancel) {
+            endpoint.getClient().queue().cancelOnTimeout(last).whenComplete((cancellation, error) -> {
                 if (error != null) {
                     LOG.warn("The cancel of timed-out job {} failed; it may still run at fal: {}", last.requestId(),
                             Futures.unwrap(error).getMessage());
@@ -189,56 +150,35 @@ final class JobWait {
                     LOG.info("Cancel of timed-out job {}: fal answered {}", last.requestId(), cancellation.status());
                 }
             });
-            complete(new FluxKontextTimeoutException(message + "; a cancel was sent (its answer is logged)", last.requestId(),
-                    last.status(), java.time.Duration.ofMillis(config.getTimeout()), true), null);
-        } else {
-            complete(new FluxKontextTimeoutException(message + "; it goes on at fal: fetch it later with flux-kontext:result",
-                    last.requestId(), last.status(), java.time.Duration.ofMillis(config.getTimeout()), false), null);
         }
-    }
-
-    private void fail(Throwable error) {
-        end(error, null);
+        finish(new FluxKontextTimeoutException(message + (cancel ? "; a cancel was sent (its answer is logged)"
+                : "; it goes on at fal: fetch it later with flux-kontext:result"), last.requestId(), last.status(),
+                Duration.ofMillis(config.getTimeout()), cancel), null);
     }
 
     /** Ends the wait if nobody has: the error, or the output change, goes on the exchange. */
     private void end(Throwable error, Consumer<Message> change) {
-        if (claim()) {
-            complete(error, change);
+        if (phase.getAndSet(Phase.ENDED) != Phase.ENDED) {
+            finish(error, change);
         }
     }
 
-    /** Takes the right to end the wait; true for exactly one caller. */
-    private boolean claim() {
-        if (!claimed.compareAndSet(false, true)) {
-            return false;
-        }
-        endpoint.unregister(this);
+    /** Only once the phase is ENDED: lets go of everything, then hands the exchange back with the outcome. */
+    private void finish(Throwable error, Consumer<Message> change) {
+        endpoint.waits().remove(this);
         disarmTimeout();
-        return true;
-    }
-
-    /**
-     * Only after {@link #claim()}: writes the outcome on the exchange and hands it back to Camel, on a
-     * thread of the route-continuation pool (never an I/O, scheduler or internal thread).
-     */
-    private void complete(Throwable error, Consumer<Message> change) {
-        Runnable continuation = () -> {
-            try {
-                Message message = exchange.getMessage();
-                FluxKontextOutput.jobHeaders(message, job);
-                if (error != null) {
-                    exchange.setException(withRequestId(error));
-                } else if (change != null) {
+        strategy.stop();
+        KontextJob last = job;
+        completion.complete(message -> {
+            FluxKontextOutput.jobHeaders(message, last);
+            if (change != null) {
+                try {
                     change.accept(message);
+                } catch (RuntimeException e) {
+                    throw withRequestId(e, last);
                 }
-            } catch (RuntimeException e) {
-                exchange.setException(withRequestId(e));
-            } finally {
-                callback.done(false);
             }
-        };
-        endpoint.continueRoute(continuation);
+        }, error == null ? null : withRequestId(error, last));
     }
 
     private void disarmTimeout() {
@@ -248,20 +188,28 @@ final class JobWait {
         }
     }
 
+    private static void log(KontextJob update) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Job {} is {}{}", update.requestId(), update.status(),
+                    update.queuePosition() != null ? " at queue position " + update.queuePosition() : "");
+            update.logs().forEach(line -> LOG.debug("Job {} log [{}] {}", update.requestId(), line.level(), line.message()));
+        }
+    }
+
     /** Runs a step of the wait; a mistake in it ends the wait with that error rather than leaving the exchange hanging. */
     private void guard(Runnable step) {
         try {
             step.run();
         } catch (RuntimeException e) {
-            fail(e);
+            failed(e);
         }
     }
 
-    private Throwable withRequestId(Throwable error) {
+    /** Every failure after submit carries the request id, so the job is never lost. */
+    private static RuntimeException withRequestId(Throwable error, KontextJob job) {
         if (error instanceof FluxKontextException fke && fke.getRequestId() != null) {
-            return error;
+            return fke;
         }
-        // every failure after submit must carry the request id, so the job is never lost
         return new FluxKontextException("Waiting for job " + job.requestId() + " failed: " + error.getMessage()
                                         + " (last status " + job.status() + "); fetch it later with flux-kontext:result",
                 job.requestId(), job.status(), error);

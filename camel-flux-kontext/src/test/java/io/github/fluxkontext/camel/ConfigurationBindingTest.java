@@ -60,10 +60,10 @@ class ConfigurationBindingTest extends FluxKontextTestSupport {
         try {
             FluxKontextConfiguration bound = main.getCamelContext().getComponent("flux-kontext", FluxKontextComponent.class)
                     .getConfiguration();
-            assertEquals("bytes", bound.getOutputType());
+            assertEquals(OutputType.BYTES, bound.getOutputType());
             assertEquals(120_000, bound.getTimeout());
             assertEquals(7, bound.getMaxRetries(), "from the environment variable FLUX_KONTEXT_TEST_MAX_RETRIES");
-            assertEquals("max", bound.getModel(), "the placeholder's default when the variable is not set");
+            assertEquals(FluxKontextModel.MAX, bound.getModel(), "the placeholder's default when the variable is not set");
         } finally {
             main.stop();
         }
@@ -94,7 +94,7 @@ class ConfigurationBindingTest extends FluxKontextTestSupport {
         FluxKontextConfiguration defaults = context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration();
         assertEquals(20, defaults.getPollInterval());
         assertNull(defaults.getNumImages());
-        assertEquals("result", defaults.getOutputType());
+        assertEquals(OutputType.RESULT, defaults.getOutputType());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.fluxkontext.camel.client.SubmitRetry;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextTransportException;
 import io.github.fluxkontext.camel.model.KontextResult;
@@ -58,7 +59,7 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
 
     @Test
     void everyJobIsAccountedForUnderFaults() throws Exception {
-        Figures figures = run(1000, "safe");
+        Figures figures = run(1000, SubmitRetry.SAFE);
         figures.print("fault-injection suite (submitRetry=safe)");
 
         assertEquals(figures.jobs(), figures.completed() + figures.failedWithId() + figures.failedBeforeAJob() + figures.outcomeUnknown());
@@ -76,14 +77,14 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
      */
     @Test
     void submitRetryAllShowsTheDuplicatesTheDefaultAvoids() throws Exception {
-        Figures figures = run(200, "all");
+        Figures figures = run(200, SubmitRetry.ALL);
         figures.print("fault-injection suite (submitRetry=all)");
 
         assertTrue(figures.duplicates() > 0, "with submitRetry=all a lost answer is sent again: " + figures.duplicates());
         assertTrue(figures.lost() > 0, "and the first of such jobs is billed but known to nobody: " + figures.lost());
     }
 
-    private Figures run(int jobs, String submitRetry) throws Exception {
+    private Figures run(int jobs, SubmitRetry submitRetry) throws Exception {
         Set<Thread> threadsBefore = componentThreads();
         CamelContext camel = new DefaultCamelContext();
         FluxKontextComponent component = new FluxKontextComponent();

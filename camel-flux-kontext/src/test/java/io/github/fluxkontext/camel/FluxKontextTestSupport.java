@@ -2,6 +2,7 @@ package io.github.fluxkontext.camel;
 
 import java.time.Duration;
 
+import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.FalSimulator;
 import io.github.fluxkontext.simulator.FalSimulatorExtension;
@@ -56,7 +57,7 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
         configuration.setBaseUrl(FAL.baseUrl());
         configuration.setStorageUrl(FAL.baseUrl());
         configuration.setApiKey(KEY);
-        configuration.setAuthScheme("Key");
+        configuration.setAuthScheme(AuthScheme.KEY);
         configuration.setPollInterval(20);
         configuration.setMaxPollInterval(100);
         configuration.setRetryDelay(20);

@@ -92,7 +92,7 @@ class JobLifecycleTest extends FluxKontextTestSupport {
 
         assertEquals(4, sim().journal().count(FalOperation.SUBMIT));
         FluxKontextComponent component = context.getComponent("flux-kontext", FluxKontextComponent.class);
-        assertEquals(1, component.runtime().httpClients(), "four endpoints, one HTTP client");
+        assertEquals(1, component.httpClients().size(), "four endpoints, one HTTP client");
     }
 
     @Test

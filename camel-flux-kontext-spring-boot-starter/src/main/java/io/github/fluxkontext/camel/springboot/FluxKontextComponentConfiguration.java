@@ -288,6 +288,20 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private boolean useGlobalSslContextParameters = false;
 
     /**
+     * Threads that continue the routes once their jobs completed (the steps after flux-kontext), shared by
+     * all endpoints. When all are busy and none finishes for 100 ms (routes blocked, say on a slow
+     * database), the pool grows by this many threads at a time, up to maxRouteThreads; the component's own
+     * work (polls, answers, timeouts) goes on undisturbed.
+     */
+    private Integer routeThreads = 10;
+
+    /**
+     * The most threads that continue routes, however many are blocked. Beyond it, completed exchanges wait
+     * in order for a free thread.
+     */
+    private Integer maxRouteThreads = 100;
+
+    /**
      * An Apache HttpClient 5 async client to use instead of the one the component builds (then connection,
      * TLS and proxy options are yours to set on it), written #bean:name or #name. It must be
      * started; the component does not close it. A single bean of this type is used without being named
@@ -699,6 +713,24 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("useGlobalSslContextParameters");
     }
 
+    public Integer getRouteThreads() {
+        return routeThreads;
+    }
+
+    public void setRouteThreads(Integer routeThreads) {
+        this.routeThreads = routeThreads;
+        configured.add("routeThreads");
+    }
+
+    public Integer getMaxRouteThreads() {
+        return maxRouteThreads;
+    }
+
+    public void setMaxRouteThreads(Integer maxRouteThreads) {
+        this.maxRouteThreads = maxRouteThreads;
+        configured.add("maxRouteThreads");
+    }
+
     public CloseableHttpAsyncClient getHttpClient() {
         return httpClient;
     }
@@ -776,6 +808,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("proxyPort", proxyPort);
         values.put("sslContextParameters", sslContextParameters);
         values.put("useGlobalSslContextParameters", useGlobalSslContextParameters);
+        values.put("routeThreads", routeThreads);
+        values.put("maxRouteThreads", maxRouteThreads);
         values.put("httpClient", httpClient);
         values.put("lazyStartProducer", lazyStartProducer);
         values.put("autowiredEnabled", autowiredEnabled);

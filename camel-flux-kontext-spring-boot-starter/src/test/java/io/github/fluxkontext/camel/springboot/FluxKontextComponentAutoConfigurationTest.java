@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.FluxKontextComponent;
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.FluxKontextModel;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -188,13 +189,13 @@ class FluxKontextComponentAutoConfigurationTest {
     void aComponentDefinedAsABeanKeepsWhatThePropertiesDoNotSet() {
         FluxKontextComponent mine = new FluxKontextComponent();
         mine.getConfiguration().setBaseUrl("https://aggregator.example");
-        mine.getConfiguration().setModel("max");
+        mine.getConfiguration().setModel(FluxKontextModel.MAX);
         try (ConfigurableApplicationContext context = start(Map.of("flux-kontext", mine), P + "api-key=k",
                 P + "model=pro")) {
             assertSame(mine, component(context));
             FluxKontextConfiguration c = mine.getConfiguration();
             assertEquals("https://aggregator.example", c.getBaseUrl(), "not set by a property: kept");
-            assertEquals("pro", c.getModel());
+            assertEquals(FluxKontextModel.PRO, c.getModel());
             assertEquals("k", c.getApiKey());
         }
     }
@@ -204,14 +205,14 @@ class FluxKontextComponentAutoConfigurationTest {
         SSLContextParameters tls = new SSLContextParameters();
         CloseableHttpAsyncClient client = HttpAsyncClients.createDefault();
         FluxKontextConfiguration shared = new FluxKontextConfiguration();
-        shared.setModel("max");
+        shared.setModel(FluxKontextModel.MAX);
         try (ConfigurableApplicationContext context = start(
                 Map.of("myTls", tls, "myClient", client, "sharedKontext", shared),
                 P + "ssl-context-parameters=#bean:myTls", P + "http-client=#myClient",
                 P + "configuration=#bean:sharedKontext", P + "base-url=https://aggregator.example")) {
             FluxKontextConfiguration c = component(context).getConfiguration();
             assertSame(shared, c, "the configuration bean");
-            assertEquals("max", c.getModel(), "kept from the bean");
+            assertEquals(FluxKontextModel.MAX, c.getModel(), "kept from the bean");
             assertEquals("https://aggregator.example", c.getBaseUrl(), "properties apply on top of the bean");
             assertSame(tls, c.getSslContextParameters());
             assertSame(client, c.getHttpClient());

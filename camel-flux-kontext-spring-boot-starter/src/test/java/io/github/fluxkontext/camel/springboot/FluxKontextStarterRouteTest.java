@@ -12,6 +12,9 @@ import javax.imageio.ImageIO;
 import io.github.fluxkontext.camel.FluxKontextComponent;
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.FluxKontextConstants;
+import io.github.fluxkontext.camel.FluxKontextModel;
+import io.github.fluxkontext.camel.OutputType;
+import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.FalSimulator;
 import io.github.fluxkontext.simulator.FalSimulatorExtension;
@@ -96,17 +99,17 @@ class FluxKontextStarterRouteTest {
                 .getConfiguration();
         assertEquals(FAL.baseUrl(), conf.getBaseUrl());
         assertEquals("starter-key", conf.getApiKey());
-        assertEquals("Bearer", conf.getAuthScheme());
+        assertEquals(AuthScheme.BEARER, conf.getAuthScheme());
         assertEquals(20, conf.getPollInterval());
         assertEquals(100, conf.getMaxPollInterval());
         assertEquals(30_000, conf.getTimeout());
         assertEquals(50, conf.getRetryDelay());
         assertEquals(2, conf.getMaxRetries());
         assertEquals(20L * 1024 * 1024, conf.getMaxDownloadSize());
-        assertEquals("bytes", conf.getOutputType());
+        assertEquals(OutputType.BYTES, conf.getOutputType());
         assertEquals(42L, conf.getSeed());
         // not set: the component's own defaults
-        assertEquals("pro", conf.getModel());
+        assertEquals(FluxKontextModel.PRO, conf.getModel());
         assertEquals(10_000, conf.getConnectTimeout());
     }
 

@@ -17,10 +17,5 @@ public enum CallKind {
     /** fal storage upload (initiate and PUT): creates no job, so retried like status. */
     UPLOAD,
     /** Image download from the result's URL: retried like status. */
-    DOWNLOAD;
-
-    /** Whether the call may be repeated without creating anything a second time. */
-    public boolean isIdempotent() {
-        return this != SUBMIT;
-    }
+    DOWNLOAD
 }

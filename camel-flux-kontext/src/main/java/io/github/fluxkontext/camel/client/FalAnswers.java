@@ -4,20 +4,24 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.model.FalErrorDetail;
 import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import io.github.fluxkontext.camel.model.FluxKontextException;
-import io.github.fluxkontext.camel.model.KontextImage;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextLog;
-import io.github.fluxkontext.camel.model.KontextResult;
 import io.github.fluxkontext.camel.model.KontextStatus;
 
-/** Reads fal's JSON answers into the model, and error answers into exceptions. */
+import static io.github.fluxkontext.camel.model.JsonFields.integer;
+import static io.github.fluxkontext.camel.model.JsonFields.number;
+import static io.github.fluxkontext.camel.model.JsonFields.text;
+
+/** Reads fal's queue answers (job handles, statuses, cancels) into the model, and error answers into exceptions. */
 final class FalAnswers {
 
     private static final int BODY_EXCERPT = 2000;
@@ -36,7 +40,7 @@ final class FalAnswers {
      * A submit answer: the new job's handle. Its request id goes into URL paths later, so one that is
      * not a plain token is refused here, with the id in the exception so the job is not lost.
      */
-    KontextJob submitted(FalResponse response, String endpointId, java.util.function.Predicate<String> keepUrl) {
+    KontextJob submitted(FalResponse response, String endpointId, Predicate<String> keepUrl) {
         KontextJob job = job(response, endpointId, null, keepUrl);
         try {
             FalUrls.checkRequestId(job.requestId());
@@ -48,7 +52,7 @@ final class FalAnswers {
     }
 
     /** A submit or status answer. URLs are kept only when {@code keepUrl} accepts them. */
-    KontextJob job(FalResponse response, String endpointId, String knownRequestId, java.util.function.Predicate<String> keepUrl) {
+    KontextJob job(FalResponse response, String endpointId, String knownRequestId, Predicate<String> keepUrl) {
         JsonNode json = tree(response, knownRequestId, "job status");
         // a status answer is about the job we asked for, whatever id its body claims
         String requestId = knownRequestId != null ? knownRequestId : text(json, "request_id");
@@ -72,26 +76,26 @@ final class FalAnswers {
                 text(json, "error_type"), number(json.path("metrics"), "inference_time"));
     }
 
-    KontextResult result(FalResponse response, String requestId) {
-        JsonNode json = tree(response, requestId, "result");
-        JsonNode images = json.get("images");
-        if (images == null || !images.isArray()) {
-            throw malformed(response, requestId, "it has no images list");
-        }
-        List<KontextImage> list = new ArrayList<>();
-        for (JsonNode image : images) {
-            String url = text(image, "url");
-            if (url == null) {
-                throw malformed(response, requestId, "an image has no url");
+    /** The answer's body as a JSON object; anything else fails, naming the answer. */
+    JsonNode tree(FalResponse response, String requestId, String what) {
+        try {
+            JsonNode json = mapper.readTree(response.body());
+            if (json == null || !json.isObject()) {
+                throw malformed(response, requestId, "it is not a JSON object");
             }
-            list.add(new KontextImage(url, integer(image, "width"), integer(image, "height"), text(image, "content_type"),
-                    text(image, "file_name"), longValue(image, "file_size")));
+            return json;
+        } catch (IOException e) {
+            throw malformed(response, requestId, "it is not JSON (" + e.getMessage() + ") while reading the " + what);
         }
-        List<Boolean> nsfw = new ArrayList<>();
-        json.path("has_nsfw_concepts").forEach(flag -> nsfw.add(flag.asBoolean()));
-        Map<String, Object> timings = json.path("timings").isObject() ? mapper.convertValue(json.get("timings"), MAP) : Map.of();
-        return new KontextResult(requestId, list, longValue(json, "seed"), nsfw, text(json, "prompt"), timings,
-                mapper.convertValue(json, MAP));
+    }
+
+    /** A value as JSON bytes, for a request body. */
+    byte[] json(Object value, String what) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new FluxKontextException("Cannot write " + what + " as JSON: " + e.getOriginalMessage(), null, null, e);
+        }
     }
 
     /** fal's cancel answer value ({@code status} field), or null. */
@@ -192,48 +196,16 @@ final class FalAnswers {
         return list;
     }
 
-    private JsonNode tree(FalResponse response, String requestId, String what) {
-        try {
-            JsonNode json = mapper.readTree(response.body());
-            if (json == null || !json.isObject()) {
-                throw malformed(response, requestId, "it is not a JSON object");
-            }
-            return json;
-        } catch (IOException e) {
-            throw malformed(response, requestId, "it is not JSON (" + e.getMessage() + ") while reading the " + what);
-        }
-    }
-
     private static FluxKontextException malformed(FalResponse response, String requestId, String why) {
         return new FluxKontextException("fal's answer (HTTP " + response.statusCode() + ") cannot be read: " + why
                                         + ". Body: " + response.bodyText(300), requestId, null, null);
     }
 
-    private static String kept(String url, java.util.function.Predicate<String> keep) {
+    private static String kept(String url, Predicate<String> keep) {
         return url != null && keep.test(url) ? url : null;
     }
 
     private static String first(String a, String b) {
         return a != null ? a : b;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isNumber() ? value.intValue() : null;
-    }
-
-    private static Long longValue(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isNumber() ? value.longValue() : null;
-    }
-
-    private static Double number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isNumber() ? value.doubleValue() : null;
     }
 }

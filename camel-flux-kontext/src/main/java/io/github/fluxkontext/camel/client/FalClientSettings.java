@@ -9,12 +9,12 @@ import java.util.Objects;
  * @param baseUrl         the queue's base URL, e.g. {@code https://queue.fal.run}
  * @param storageUrl      fal's storage API base URL, e.g. {@code https://rest.fal.ai}
  * @param apiKey          the key or token, or null to send no credentials
- * @param authScheme      {@code Key} or {@code Bearer}
+ * @param authScheme      how the key is sent
  * @param userAgent       the User-Agent header
  * @param maxResponseSize the largest answer body or image accepted, in bytes
  * @param retryPolicy     when to retry
  */
-public record FalClientSettings(String baseUrl, String storageUrl, String apiKey, String authScheme, String userAgent,
+public record FalClientSettings(String baseUrl, String storageUrl, String apiKey, AuthScheme authScheme, String userAgent,
                                 long maxResponseSize, RetryPolicy retryPolicy) {
 
     public FalClientSettings {
@@ -24,7 +24,7 @@ public record FalClientSettings(String baseUrl, String storageUrl, String apiKey
 
     /** The Authorization header value, or null when there is no key. */
     String authorization() {
-        return apiKey == null || apiKey.isBlank() ? null : authScheme + " " + apiKey;
+        return apiKey == null || apiKey.isBlank() ? null : authScheme.value() + " " + apiKey;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel.client;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -87,7 +88,7 @@ final class FalHttpTransport {
 
             @Override
             public void cancelled() {
-                deliver(answer, null, new java.util.concurrent.CancellationException("HTTP request cancelled: " + request));
+                deliver(answer, null, new CancellationException("HTTP request cancelled: " + request));
             }
         });
     }

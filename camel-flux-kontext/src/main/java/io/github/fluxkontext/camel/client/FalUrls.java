@@ -77,6 +77,11 @@ public final class FalUrls {
         return left + "/" + (path.startsWith("/") ? path.substring(1) : path);
     }
 
+    /** The URL with one more query parameter ({@code name=value}), whether it has a query already or not. */
+    public static String withQuery(String url, String parameter) {
+        return url + (url.indexOf('?') < 0 ? "?" : "&") + parameter;
+    }
+
     /** The result URL of a job, derived from the base URL and the endpoint id. */
     public static String responseUrl(String baseUrl, String endpointId, String requestId) {
         return join(baseUrl, appId(endpointId) + "/requests/" + checkRequestId(requestId));

@@ -5,11 +5,9 @@ import java.time.Duration;
 /**
  * fal's optional submit settings.
  *
- * @param priority     {@code normal} or {@code low} (header {@code x-fal-queue-priority}), or null
+ * @param priority     queue priority (header {@code x-fal-queue-priority}), or null for fal's default
  * @param startTimeout deadline for the job to start running (header {@code x-fal-request-timeout}), or null
  * @param webhookUrl   URL fal calls when the job completes (query {@code fal_webhook}), or null
  */
-public record SubmitOptions(String priority, Duration startTimeout, String webhookUrl) {
-
-    public static final SubmitOptions NONE = new SubmitOptions(null, null, null);
+public record SubmitOptions(QueuePriority priority, Duration startTimeout, String webhookUrl) {
 }

@@ -1,5 +1,7 @@
 package io.github.fluxkontext.camel.client;
 
+import java.util.Locale;
+
 /**
  * Which failed submits are sent again. A submit creates a billed job and fal has no idempotency key,
  * so a retry after an answer that may have come from a created job can pay for the job twice.
@@ -16,5 +18,11 @@ public enum SubmitRetry {
      */
     ALL,
     /** Never retry a submit. */
-    NONE
+    NONE;
+
+    /** As written in options: {@code safe}, {@code all} or {@code none}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -1,5 +1,7 @@
 package io.github.fluxkontext.camel.model;
 
+import java.util.List;
+
 /**
  * The job ran and completed with an error. fal has no FAILED state: a failed job reports
  * {@code COMPLETED} with {@code error} and {@code error_type}.
@@ -26,8 +28,8 @@ public class FluxKontextJobFailedException extends FluxKontextException {
     }
 
     /** fal's error details from the result answer (e.g. a 422 list), empty when there were none. */
-    public java.util.List<FalErrorDetail> getDetails() {
-        return getCause() instanceof FluxKontextApiException api ? api.getDetails() : java.util.List.of();
+    public List<FalErrorDetail> getDetails() {
+        return getCause() instanceof FluxKontextApiException api ? api.getDetails() : List.of();
     }
 
     /** fal's machine-readable error type, e.g. {@code runner_disconnected}; may be null. */

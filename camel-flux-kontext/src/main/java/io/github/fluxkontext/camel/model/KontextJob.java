@@ -40,6 +40,12 @@ public record KontextJob(String requestId, String endpointId, KontextStatus stat
         return status == KontextStatus.COMPLETED && error != null;
     }
 
+    /** The same handle under another request id and endpoint id (the rest kept). */
+    public KontextJob withIds(String requestId, String endpointId) {
+        return new KontextJob(requestId, endpointId, status, queuePosition, statusUrl, responseUrl, cancelUrl, logs, error,
+                errorType, inferenceTime);
+    }
+
     /** The same handle with the URLs and endpoint id of this one kept, and the status fields of {@code update}. */
     public KontextJob withStatusOf(KontextJob update) {
         return new KontextJob(requestId, endpointId != null ? endpointId : update.endpointId, update.status,

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,7 +36,7 @@ public final class KontextRequest {
     public static final String ENHANCE_PROMPT = "enhance_prompt";
     public static final String SYNC_MODE = "sync_mode";
 
-    private static final java.util.Set<String> KNOWN_FIELDS = java.util.Set.of(PROMPT, IMAGE_URL, IMAGE_URLS, SEED, GUIDANCE_SCALE,
+    private static final Set<String> KNOWN_FIELDS = Set.of(PROMPT, IMAGE_URL, IMAGE_URLS, SEED, GUIDANCE_SCALE,
             NUM_IMAGES, SAFETY_TOLERANCE, OUTPUT_FORMAT, ASPECT_RATIO, ENHANCE_PROMPT, SYNC_MODE);
 
     private final String prompt;

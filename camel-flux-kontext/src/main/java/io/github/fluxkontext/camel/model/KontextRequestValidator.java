@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel.model;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Base64;
@@ -110,7 +111,7 @@ public final class KontextRequestValidator {
         long size;
         try {
             size = image.size();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new FluxKontextValidationException(field, image.path(), "the file cannot be read (" + e.getCause() + ")");
         }
         if (size == 0) {

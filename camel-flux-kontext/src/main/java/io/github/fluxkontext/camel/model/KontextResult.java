@@ -1,9 +1,18 @@
 package io.github.fluxkontext.camel.model;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static io.github.fluxkontext.camel.model.JsonFields.integer;
+import static io.github.fluxkontext.camel.model.JsonFields.longValue;
+import static io.github.fluxkontext.camel.model.JsonFields.text;
 
 /**
  * The output of a completed Kontext job.
@@ -14,16 +23,45 @@ import java.util.Map;
  * @param hasNsfwConcepts  one flag per image
  * @param prompt           the prompt used
  * @param timings          fal's timings (e.g. {@code inference} seconds); keys are not fixed by fal
- * @param raw              the whole answer as fal sent it, including fields this version does not model
+ * @param output           the whole answer as fal sent it, including fields this version does not model
  */
 public record KontextResult(String requestId, List<KontextImage> images, Long seed, List<Boolean> hasNsfwConcepts,
-                            String prompt, Map<String, Object> timings, Map<String, Object> raw) {
+                            String prompt, Map<String, Object> timings, JsonNode output) {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
 
     public KontextResult {
         images = images == null ? List.of() : List.copyOf(images);
         hasNsfwConcepts = hasNsfwConcepts == null ? List.of() : List.copyOf(hasNsfwConcepts);
         timings = timings == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(timings));
-        raw = raw == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(raw));
+    }
+
+    /**
+     * Reads Kontext's output schema (fal's {@code images}, {@code seed}, {@code has_nsfw_concepts},
+     * {@code prompt}, {@code timings}); the tree is kept as it is, not copied.
+     *
+     * @throws FluxKontextException when the output has no images list or an image has no URL
+     */
+    public static KontextResult fromJson(String requestId, JsonNode output) {
+        JsonNode images = output == null ? null : output.get("images");
+        if (images == null || !images.isArray()) {
+            throw malformed(requestId, "it has no images list");
+        }
+        List<KontextImage> list = new ArrayList<>(images.size());
+        for (JsonNode image : images) {
+            String url = text(image, "url");
+            if (url == null) {
+                throw malformed(requestId, "an image has no url");
+            }
+            list.add(new KontextImage(url, integer(image, "width"), integer(image, "height"), text(image, "content_type"),
+                    text(image, "file_name"), longValue(image, "file_size")));
+        }
+        List<Boolean> nsfw = new ArrayList<>();
+        output.path("has_nsfw_concepts").forEach(flag -> nsfw.add(flag.asBoolean()));
+        Map<String, Object> timings = output.path("timings").isObject() ? MAPPER.convertValue(output.get("timings"), MAP) : Map.of();
+        return new KontextResult(requestId, list, longValue(output, "seed"), nsfw, text(output, "prompt"), timings, output);
     }
 
     /** The image URLs (or data URIs), in order. */
@@ -31,9 +69,19 @@ public record KontextResult(String requestId, List<KontextImage> images, Long se
         return images.stream().map(KontextImage::url).toList();
     }
 
+    /** The whole answer as a Map (made on each call from {@link #output()}), including fields this version does not model. */
+    public Map<String, Object> raw() {
+        return output == null ? Map.of() : Collections.unmodifiableMap(MAPPER.convertValue(output, MAP));
+    }
+
+    private static FluxKontextException malformed(String requestId, String why) {
+        return new FluxKontextException("The result of job " + requestId + " cannot be read: " + why, requestId,
+                KontextStatus.COMPLETED, null);
+    }
+
     @Override
     public String toString() {
-        // raw may hold megabytes of data URIs; keep the string short
+        // the output may hold megabytes of data URIs; keep the string short
         return "KontextResult[requestId=" + requestId + ", images=" + images.size() + ", seed=" + seed
                + ", hasNsfwConcepts=" + hasNsfwConcepts + ", prompt=" + prompt + "]";
     }

@@ -7,10 +7,5 @@ package io.github.fluxkontext.camel.model;
 public enum KontextStatus {
     IN_QUEUE,
     IN_PROGRESS,
-    COMPLETED;
-
-    /** Whether the job will not change any more. */
-    public boolean isTerminal() {
-        return this == COMPLETED;
-    }
+    COMPLETED
 }

@@ -1,0 +1,57 @@
+package io.github.fluxkontext.camel;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import io.github.fluxkontext.camel.client.Futures;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The one place that hands an exchange back to Camel: it applies the outcome (a change to the message,
+ * an error, or both), then continues the route on a route thread (never an I/O, scheduler or internal
+ * thread). Whoever calls it must call it once per exchange.
+ */
+final class ExchangeCompletion {
+
+    private final FluxKontextEndpoint endpoint;
+    private final Exchange exchange;
+    private final AsyncCallback callback;
+
+    ExchangeCompletion(FluxKontextEndpoint endpoint, Exchange exchange, AsyncCallback callback) {
+        this.endpoint = endpoint;
+        this.exchange = exchange;
+        this.callback = callback;
+    }
+
+    Exchange exchange() {
+        return exchange;
+    }
+
+    /** Once the change is ready: applies it, or sets the error it failed with. */
+    void completeWhenDone(CompletableFuture<Consumer<Message>> change) {
+        change.whenComplete((apply, error) -> complete(apply, error == null ? null : Futures.unwrap(error)));
+    }
+
+    /**
+     * Applies {@code change} to the message (if any; a change may throw, which fails the exchange), then
+     * sets {@code error} (if any), then continues the route.
+     */
+    void complete(Consumer<Message> change, Throwable error) {
+        endpoint.continueRoute(() -> {
+            try {
+                if (change != null) {
+                    change.accept(exchange.getMessage());
+                }
+                if (error != null) {
+                    exchange.setException(error);
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            } finally {
+                callback.done(false);
+            }
+        });
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.fluxkontext.camel;
+
+import java.util.concurrent.Future;
+
+import io.github.fluxkontext.camel.client.Futures;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.KontextJob;
+import io.github.fluxkontext.camel.model.KontextStatus;
+
+/**
+ * Waits by asking for the job's status: the first poll after {@code firstDelayMs}, then at
+ * {@code pollInterval}, the interval growing to {@code maxPollInterval}. Each poll is a scheduled task
+ * that only starts a non-blocking call. With {@code once}, it asks once: a job not completed yet
+ * ends the wait with an error ({@code flux-kontext:result?waitForResult=false}).
+ */
+final class PollWait implements WaitStrategy {
+
+    /** The first poll after a submit comes soon: Kontext jobs often finish within seconds. */
+    private static final long FIRST_POLL_MAX_MS = 250;
+
+    private final FluxKontextEndpoint endpoint;
+    private final FluxKontextConfiguration config;
+    private final long firstDelayMs;
+    private final boolean once;
+    private volatile JobWait wait;
+    private volatile long nextDelayMs;
+    private volatile Future<?> nextPoll;
+    private volatile boolean stopped;
+
+    private PollWait(FluxKontextEndpoint endpoint, long firstDelayMs, boolean once) {
+        this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
+        this.firstDelayMs = firstDelayMs;
+        this.once = once;
+        this.nextDelayMs = config.getPollInterval();
+    }
+
+    /** For a job just submitted: the first poll soon, then at pollInterval. */
+    static PollWait afterSubmit(FluxKontextEndpoint endpoint) {
+        return new PollWait(endpoint, Math.min(FIRST_POLL_MAX_MS, endpoint.getConfiguration().getPollInterval()), false);
+    }
+
+    /** For a job submitted earlier: the first poll at once; with {@code once}, no other. */
+    static PollWait now(FluxKontextEndpoint endpoint, boolean once) {
+        return new PollWait(endpoint, 0, once);
+    }
+
+    @Override
+    public void start(JobWait wait) {
+        this.wait = wait;
+        schedule(firstDelayMs);
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        Future<?> next = nextPoll;
+        if (next != null) {
+            next.cancel(false);
+        }
+    }
+
+    private void schedule(long delayMs) {
+        if (stopped) {
+            return;
+        }
+        nextPoll = endpoint.schedule(this::poll, delayMs);
+        if (nextPoll == null) {
+            wait.stop(); // the component is stopping
+        }
+    }
+
+    private void poll() {
+        if (stopped) {
+            return;
+        }
+        endpoint.getClient().queue().status(wait.job(), config.isLogs()).whenComplete((update, error) -> {
+            try {
+                onAnswer(update, error);
+            } catch (RuntimeException e) {
+                wait.failed(e);
+            }
+        });
+    }
+
+    private void onAnswer(KontextJob update, Throwable error) {
+        if (stopped) {
+            return;
+        }
+        if (error != null) {
+            wait.failed(Futures.unwrap(error));
+        } else if (update.status() == KontextStatus.COMPLETED) {
+            wait.completed(update);
+        } else if (once) {
+            wait.statusSeen(update);
+            wait.failed(new FluxKontextException("Job " + update.requestId() + " has not completed yet (status " + update.status()
+                                                 + "); call flux-kontext:result again later, or with waitForResult=true to wait",
+                    update.requestId(), update.status(), null));
+        } else {
+            wait.statusSeen(update);
+            long delay = nextDelayMs;
+            nextDelayMs = Math.min(config.getMaxPollInterval(), Math.round(delay * 1.5));
+            schedule(delay);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.github.fluxkontext.camel.client;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.ImageFormat;
+
+import static io.github.fluxkontext.camel.client.FalQueueClient.guarded;
+
+/**
+ * Files around the queue (fal's JS client has them in {@code storage.ts}): uploading input images to
+ * fal's storage, and fetching generated images (or decoding the data URIs of sync mode).
+ */
+public final class FalStorage {
+
+    private final String storageUrl;
+    private final String storageOrigin;
+    private final long maxResponseSize;
+    private final FalCalls calls;
+    private final FalAnswers answers;
+    private final Executor callbackExecutor;
+
+    FalStorage(FalClientSettings settings, FalCalls calls, FalAnswers answers, Executor callbackExecutor) {
+        this.storageUrl = settings.storageUrl();
+        this.storageOrigin = settings.storageUrl() == null ? null : FalUrls.origin(settings.storageUrl());
+        this.maxResponseSize = settings.maxResponseSize();
+        this.calls = calls;
+        this.answers = answers;
+        this.callbackExecutor = callbackExecutor;
+    }
+
+    /**
+     * Fetches a generated image without any credentials (image hosts are not the API), following
+     * redirects, bounded by the maximum size. A {@code data:} URI is decoded instead of fetched.
+     */
+    public CompletableFuture<DownloadedImage> download(String url) {
+        if (url.regionMatches(true, 0, "data:", 0, 5)) {
+            return CompletableFuture.supplyAsync(() -> decodeDataUri(url), callbackExecutor);
+        }
+        return guarded(() -> {
+            FalRequest request = new FalRequest("GET", url, null, null, Map.of("Accept", "image/*"), null, maxResponseSize);
+            return calls.send(CallKind.DOWNLOAD, request).handle((response, error) -> {
+                if (error != null) {
+                    throw FalCalls.failure("download image " + url, null, null, error, false);
+                }
+                if (!response.isSuccess()) {
+                    throw new FluxKontextException("Downloading image " + url + " failed with HTTP " + response.statusCode()
+                                                   + (response.statusCode() == 404 || response.statusCode() == 410
+                                                           ? " (fal keeps generated media for a limited time)" : ""));
+                }
+                ImageFormat detected = ImageFormat.detect(response.body());
+                return new DownloadedImage(response.body(), detected != null ? detected.mimeType() : response.contentType());
+            });
+        });
+    }
+
+    /**
+     * Uploads bytes to fal's storage (initiate at {@code {storageUrl}/storage/upload/initiate} with the
+     * credentials, then PUT the bytes to the signed URL without them) and returns the file URL to put in
+     * the input.
+     */
+    public CompletableFuture<String> upload(byte[] data, String contentType, String fileName) {
+        return guarded(() -> {
+            if (storageOrigin == null) {
+                throw new FluxKontextException("No storageUrl is configured for uploads");
+            }
+            Map<String, Object> initiate = new LinkedHashMap<>();
+            initiate.put("content_type", contentType);
+            initiate.put("file_name", fileName);
+            String url = FalUrls.join(storageUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
+            FalRequest request = new FalRequest("POST", url, answers.json(initiate, "the upload request"), "application/json",
+                    Map.of(), storageOrigin, maxResponseSize);
+            return calls.send(CallKind.UPLOAD, request).thenCompose(response -> {
+                if (!response.isSuccess()) {
+                    throw answers.error(response, CallKind.UPLOAD, "the storage upload initiate", null, null);
+                }
+                JsonNode json = answers.tree(response, null, "storage upload initiate");
+                String uploadUrl = json.path("upload_url").asText(null);
+                String fileUrl = json.path("file_url").asText(null);
+                if (uploadUrl == null || fileUrl == null) {
+                    throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + response.bodyText(300));
+                }
+                // the upload URL is signed: it needs no credentials, and may be on another host
+                FalRequest put = new FalRequest("PUT", uploadUrl, data, contentType, Map.of(), null, maxResponseSize);
+                return calls.send(CallKind.UPLOAD, put).thenApply(putResponse -> {
+                    if (!putResponse.isSuccess()) {
+                        throw new FluxKontextException("Uploading " + data.length + " bytes to fal's storage failed with HTTP "
+                                                       + putResponse.statusCode() + ": " + putResponse.bodyText(300));
+                    }
+                    return fileUrl;
+                });
+            }).handle((fileUrl, error) -> {
+                if (error == null) {
+                    return fileUrl;
+                }
+                Throwable cause = Futures.unwrap(error);
+                if (cause instanceof FluxKontextException fke) {
+                    throw fke;
+                }
+                throw FalCalls.failure("upload an image to fal's storage", null, null, cause, false);
+            });
+        });
+    }
+
+    private static DownloadedImage decodeDataUri(String uri) {
+        int comma = uri.indexOf(',');
+        if (comma < 0 || !uri.substring(0, comma).toLowerCase(Locale.ROOT).endsWith(";base64")) {
+            throw new FluxKontextException("The image data URI in the result is malformed (expected data:<type>;base64,<data>)");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(uri.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw new FluxKontextException("The image data URI in the result is not valid base64: " + e.getMessage());
+        }
+        ImageFormat detected = ImageFormat.detect(bytes);
+        String declared = uri.substring(5, comma).split(";")[0];
+        return new DownloadedImage(bytes, detected != null ? detected.mimeType() : declared);
+    }
+}
