@@ -78,6 +78,11 @@ final class Backend implements AutoCloseable {
                                             + " unset to run against the built-in simulator");
         }
         boolean fal = isFalHost(configuration.getBaseUrl());
+        if (!fal && blankToNull(configuration.getApiKey()) == null) {
+            // the component sends FAL_KEY to fal's hosts only; the example's contract is that FAL_KEY also
+            // holds an aggregator's token when FLUX_KONTEXT_BASE_URL names one, so it hands it over explicitly
+            configuration.setApiKey(keyFromEnvironment(environment));
+        }
         String scheme = configuration.getAuthScheme() != null ? configuration.getAuthScheme().value() : fal ? "Key" : "Bearer";
         return new Backend(fal ? Kind.FAL : Kind.AGGREGATOR, configuration.getBaseUrl(), scheme, keySource, null);
     }
@@ -94,6 +99,11 @@ final class Backend implements AutoCloseable {
             return "FAL_KEY_ID and FAL_KEY_SECRET";
         }
         return null;
+    }
+
+    private static String keyFromEnvironment(Map<String, String> environment) {
+        String key = blankToNull(environment.get("FAL_KEY"));
+        return key != null ? key : environment.get("FAL_KEY_ID") + ":" + environment.get("FAL_KEY_SECRET");
     }
 
     /** fal's own hosts get {@code Authorization: Key}, as the component decides. */

@@ -106,6 +106,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "starttimeout":
         case "startTimeout": getOrCreateConfiguration(target).setStartTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "storageapikey":
+        case "storageApiKey": getOrCreateConfiguration(target).setStorageApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "storageurl":
         case "storageUrl": getOrCreateConfiguration(target).setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "submitretry":
@@ -202,6 +204,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "starttimeout":
         case "startTimeout": return java.lang.Long.class;
+        case "storageapikey":
+        case "storageApiKey": return java.lang.String.class;
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
         case "submitretry":
@@ -299,6 +303,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "starttimeout":
         case "startTimeout": return getOrCreateConfiguration(target).getStartTimeout();
+        case "storageapikey":
+        case "storageApiKey": return getOrCreateConfiguration(target).getStorageApiKey();
         case "storageurl":
         case "storageUrl": return getOrCreateConfiguration(target).getStorageUrl();
         case "submitretry":

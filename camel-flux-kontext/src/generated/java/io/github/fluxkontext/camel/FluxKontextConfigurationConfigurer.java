@@ -90,6 +90,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "sslContextParameters": target.setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "starttimeout":
         case "startTimeout": target.setStartTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "storageapikey":
+        case "storageApiKey": target.setStorageApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "storageurl":
         case "storageUrl": target.setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "submitretry":
@@ -175,6 +177,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "starttimeout":
         case "startTimeout": return java.lang.Long.class;
+        case "storageapikey":
+        case "storageApiKey": return java.lang.String.class;
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
         case "submitretry":
@@ -261,6 +265,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "sslContextParameters": return target.getSslContextParameters();
         case "starttimeout":
         case "startTimeout": return target.getStartTimeout();
+        case "storageapikey":
+        case "storageApiKey": return target.getStorageApiKey();
         case "storageurl":
         case "storageUrl": return target.getStorageUrl();
         case "submitretry":

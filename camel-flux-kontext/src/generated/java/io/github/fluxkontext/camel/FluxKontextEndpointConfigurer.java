@@ -92,6 +92,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "starttimeout":
         case "startTimeout": target.getConfiguration().setStartTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "storageapikey":
+        case "storageApiKey": target.getConfiguration().setStorageApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "storageurl":
         case "storageUrl": target.getConfiguration().setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "submitretry":
@@ -179,6 +181,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "starttimeout":
         case "startTimeout": return java.lang.Long.class;
+        case "storageapikey":
+        case "storageApiKey": return java.lang.String.class;
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
         case "submitretry":
@@ -267,6 +271,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "starttimeout":
         case "startTimeout": return target.getConfiguration().getStartTimeout();
+        case "storageapikey":
+        case "storageApiKey": return target.getConfiguration().getStorageApiKey();
         case "storageurl":
         case "storageUrl": return target.getConfiguration().getStorageUrl();
         case "submitretry":

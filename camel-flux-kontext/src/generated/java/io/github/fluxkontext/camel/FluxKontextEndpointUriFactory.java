@@ -23,7 +23,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(45);
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -62,6 +62,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("seed");
         props.add("sslContextParameters");
         props.add("startTimeout");
+        props.add("storageApiKey");
         props.add("storageUrl");
         props.add("submitRetry");
         props.add("syncMode");
@@ -69,8 +70,9 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("waitForResult");
         props.add("webhookUrl");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(1);
+        Set<String> secretProps = new HashSet<>(2);
         secretProps.add("apiKey");
+        secretProps.add("storageApiKey");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         MULTI_VALUE_PREFIXES = Collections.emptyMap();
     }

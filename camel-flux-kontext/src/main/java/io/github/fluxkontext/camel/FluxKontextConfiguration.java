@@ -85,10 +85,12 @@ public class FluxKontextConfiguration implements Cloneable {
     private SubmitRetry submitRetry = SubmitRetry.SAFE;
     @UriParam(label = "common", defaultValue = "https://queue.fal.run")
     private String baseUrl = "https://queue.fal.run";
-    @UriParam(label = "producer", defaultValue = "https://rest.fal.ai")
-    private String storageUrl = "https://rest.fal.ai";
+    @UriParam(label = "producer")
+    private String storageUrl;
     @UriParam(label = "security", secret = true)
     private String apiKey;
+    @UriParam(label = "security", secret = true)
+    private String storageApiKey;
     @UriParam(label = "security", enums = "Key,Bearer")
     private AuthScheme authScheme;
     @UriParam(label = "security", defaultValue = "false")
@@ -451,8 +453,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Which failed submits are sent again. safe: only where the job certainly was not created (429, 503,
-     * connection never made). all: also 500, 502, 504 and broken connections, which can create and bill a
+     * Which failed submits are sent again. safe: only where the job certainly was not created (429 or 503
+     * without an x-fal-request-id header, connection never made). all: also 500, 502, 504 and broken connections, which can create and bill a
      * job twice. none: never.
      */
     public void setSubmitRetry(SubmitRetry submitRetry) {
@@ -475,7 +477,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * fal's storage API base URL, for imageUpload=fal-storage.
+     * fal's storage API base URL, for imageUpload=fal-storage. Unset: https://rest.fal.ai when baseUrl is
+     * fal's own; with any other baseUrl it must be set (an aggregator's token must not go to fal).
      */
     public void setStorageUrl(String storageUrl) {
         this.storageUrl = storageUrl;
@@ -486,11 +489,25 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The fal key (key_id:key_secret) or the aggregator's token. Falls back to the FAL_KEY environment
-     * variable.
+     * The fal key (key_id:key_secret) or the aggregator's token. Unset (or blank), it falls back to the
+     * FAL_KEY environment variable (or FAL_KEY_ID and FAL_KEY_SECRET), but only when baseUrl is fal's own or
+     * loopback: a fal key never goes to another provider, whose token must then be set here.
      */
     public void setApiKey(String apiKey) {
         this.apiKey = apiKey;
+    }
+
+    public String getStorageApiKey() {
+        return storageApiKey;
+    }
+
+    /**
+     * The key for storageUrl (imageUpload=fal-storage) when it is on another origin than baseUrl and baseUrl
+     * is not fal's: then apiKey is another provider's token, which must not go to fal's storage. Unset, the
+     * queue's key is used where queue and storage belong to the same provider.
+     */
+    public void setStorageApiKey(String storageApiKey) {
+        this.storageApiKey = storageApiKey;
     }
 
     public AuthScheme getAuthScheme() {
@@ -601,6 +618,8 @@ public class FluxKontextConfiguration implements Cloneable {
     /**
      * An Apache HttpClient 5 async client to use instead of the one the component builds (then connection,
      * TLS and proxy options are yours to set on it). It must be started; the component does not close it.
+     * Build it with disableAutomaticRetries() and disableRedirectHandling(): the component has its own retry
+     * policy (which never bills a job twice) and follows redirects itself (credentials stay on their origin).
      */
     public void setHttpClient(CloseableHttpAsyncClient httpClient) {
         this.httpClient = httpClient;
@@ -614,9 +633,10 @@ public class FluxKontextConfiguration implements Cloneable {
      */
     public void validate() {
         checkUrl("baseUrl", baseUrl);
-        if (imageUpload == ImageUpload.FAL_STORAGE) {
+        if (storageUrl != null) {
             checkUrl("storageUrl", storageUrl);
         }
+        FluxKontextCredentials.resolve(this); // where each key goes, or why it may not
         if (startTimeout != null && startTimeout <= 1000) {
             throw new IllegalArgumentException("Option startTimeout must be more than 1 second (fal rejects shorter ones), was "
                                                + startTimeout + " ms");
@@ -652,23 +672,9 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /** What the fal client needs: where, which credentials, how much, how to retry. */
     FalClientSettings clientSettings(String userAgent) {
-        AuthScheme scheme = authScheme != null ? authScheme : FalUrls.isFalHost(baseUrl) ? AuthScheme.KEY : AuthScheme.BEARER;
         RetryPolicy retry = new RetryPolicy(maxRetries, Duration.ofMillis(retryDelay), Duration.ofMillis(maxRetryDelay), submitRetry);
-        return new FalClientSettings(baseUrl, storageUrl, resolvedApiKey(), scheme, userAgent, maxDownloadSize, retry);
-    }
-
-    /** The key: the option, else FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET (as fal's clients read it). */
-    private String resolvedApiKey() {
-        if (apiKey != null && !apiKey.isBlank()) {
-            return apiKey;
-        }
-        String env = System.getenv("FAL_KEY");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        String id = System.getenv("FAL_KEY_ID");
-        String secret = System.getenv("FAL_KEY_SECRET");
-        return id != null && secret != null ? id + ":" + secret : null;
+        return new FalClientSettings(baseUrl, FluxKontextCredentials.storageUrl(this), FluxKontextCredentials.resolve(this), userAgent,
+                maxDownloadSize, retry, allowInsecureHttp);
     }
 
     private void checkUrl(String option, String url) {
@@ -693,7 +699,8 @@ public class FluxKontextConfiguration implements Cloneable {
     public String toString() {
         // never the key: it is masked like Camel masks secret URI options
         return "FluxKontextConfiguration[model=" + model + ", endpointId=" + endpointId + ", baseUrl=" + baseUrl
-               + ", apiKey=" + (apiKey == null ? "none" : "******") + ", authScheme=" + authScheme + ", waitForResult="
+               + ", apiKey=" + (apiKey == null ? "none" : "******") + ", storageApiKey=" + (storageApiKey == null ? "none" : "******")
+               + ", authScheme=" + authScheme + ", waitForResult="
                + waitForResult + ", outputType=" + outputType + ", imageUpload=" + imageUpload + "]";
     }
 }

@@ -18,6 +18,8 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
@@ -35,6 +37,9 @@ final class FluxKontextHttpClients {
     /** How often idle and expired pooled connections are closed (on the component's scheduler, not a thread of its own). */
     private static final long EVICT_EVERY_SECONDS = 10;
     private static final TimeValue IDLE_LIMIT = TimeValue.ofSeconds(30);
+    /** fal's header lines are short; a signed redirect location is a few kilobytes at most. */
+    static final int MAX_HEADER_LINE = 16 * 1024;
+    static final int MAX_HEADERS = 100;
 
     /** The options that shape an HTTP client; endpoints that agree on them share one. */
     private record ConnectionSettings(long connectTimeout, long requestTimeout, int maxTotalConnections, int connectionsPerRoute,
@@ -136,6 +141,9 @@ final class FluxKontextHttpClients {
                         .setConnectionRequestTimeout(requestTimeout)
                         .build())
                 .setThreadFactory(new CamelThreadFactory(threadNames, "FluxKontextHttp", true))
+                // answers' headers are bounded like their bodies: a server cannot fill the heap with them
+                .setHttp1Config(Http1Config.custom().setMaxLineLength(MAX_HEADER_LINE).setMaxHeaderCount(MAX_HEADERS).build())
+                .setH2Config(H2Config.custom().setMaxHeaderListSize(MAX_HEADER_LINE * MAX_HEADERS).build())
                 // one retry policy (RetryPolicy) and one redirect rule (credentials stay on their origin)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()

@@ -74,7 +74,7 @@ final class FluxKontextOutput {
     }
 
     private CompletableFuture<List<DownloadedImage>> download(KontextResult result) {
-        List<CompletableFuture<DownloadedImage>> downloads = result.images().stream().map(image -> storage.download(image.url())).toList();
+        List<CompletableFuture<DownloadedImage>> downloads = result.images().stream().map(image -> storage.download(image.url(), image.contentType())).toList();
         return CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new))
                 .thenApply(done -> downloads.stream().map(CompletableFuture::join).toList());
     }

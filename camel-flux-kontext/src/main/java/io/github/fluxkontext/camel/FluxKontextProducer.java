@@ -56,7 +56,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
         String endpointId = endpoint.getFalEndpointId();
         FalClient client = endpoint.getClient();
-        new InputImageResolver(client.storage(), config.getImageUpload()).toFalInput(request)
+        new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize()).toFalInput(request)
                 .thenCompose(input -> client.queue().submit(endpointId, input, config.submitOptions()))
                 .whenComplete((job, error) -> {
                     if (error != null) {

@@ -101,7 +101,7 @@ final class FluxKontextRequestMapper {
             return builder.images(images).build();
         }
         if (task == KontextTask.TEXT_TO_IMAGE) {
-            return builder.prompt(textBody(exchange, body)).build();
+            return builder.prompt(textBody(exchange, body, imageLimit())).build();
         }
         KontextInputImage image = image(exchange, body, "body");
         return task == KontextTask.MULTI ? builder.images(List.of(image)).build() : builder.image(image).build();
@@ -140,8 +140,8 @@ final class FluxKontextRequestMapper {
     }
 
     /** The prompt of text-to-image from a file or byte body; an image there is a mistake worth naming. */
-    private static String textBody(Exchange exchange, Object body) {
-        byte[] bytes = body instanceof byte[] b ? b : exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, body);
+    private static String textBody(Exchange exchange, Object body, long maxBytes) {
+        byte[] bytes = body instanceof byte[] b ? b : InputValues.boundedBytes(exchange, body, "body", maxBytes);
         if (bytes == null) {
             throw new FluxKontextValidationException("body", body, "text-to-image takes the prompt as a String (or text file) body,"
                                                                    + " a KontextRequest or a Map");

@@ -10,6 +10,7 @@ import io.github.fluxkontext.camel.client.FalStorage;
 import io.github.fluxkontext.camel.model.ImageFormat;
 import io.github.fluxkontext.camel.model.KontextInputImage;
 import io.github.fluxkontext.camel.model.KontextRequest;
+import io.github.fluxkontext.camel.model.KontextRequestValidator;
 
 /**
  * Turns the request's input images into the URLs fal receives: URLs and data URIs as given, local
@@ -20,10 +21,13 @@ final class InputImageResolver {
 
     private final FalStorage storage;
     private final boolean upload;
+    private final long maxBytes;
 
-    InputImageResolver(FalStorage storage, ImageUpload imageUpload) {
+    /** @param maxInlineBytes the largest image sent inline (uploads take fal's single-upload limit) */
+    InputImageResolver(FalStorage storage, ImageUpload imageUpload, long maxInlineBytes) {
         this.storage = storage;
         this.upload = imageUpload == ImageUpload.FAL_STORAGE;
+        this.maxBytes = upload ? KontextRequestValidator.MAX_UPLOAD_SIZE : maxInlineBytes;
     }
 
     /** fal's JSON input for the request, once every local image has its URL. */
@@ -47,7 +51,7 @@ final class InputImageResolver {
         if (image.isUrl()) {
             return CompletableFuture.completedFuture(image.url());
         }
-        byte[] bytes = image.bytes();
+        byte[] bytes = image.bytes(maxBytes);
         ImageFormat format = ImageFormat.detect(bytes);
         if (!upload) {
             return CompletableFuture.completedFuture(KontextInputImage.toDataUri(bytes, format));

@@ -135,7 +135,7 @@ final class InputValues {
         if (value instanceof WrappedFile<?> wrapped && wrapped.getFile() instanceof File file) {
             return KontextInputImage.fromFile(file);
         }
-        byte[] converted = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, value);
+        byte[] converted = boundedBytes(exchange, value, source, maxBytes);
         if (converted != null) {
             return KontextInputImage.fromBytes(converted, fileName);
         }
@@ -143,18 +143,44 @@ final class InputValues {
                 "allowed: an http(s) URL or data URI String, byte[], File, Path, InputStream or KontextInputImage");
     }
 
+    /**
+     * Any other value Camel can turn into bytes (a stream cache, a remote file...), read at most
+     * {@code maxBytes + 1} far: as a stream when Camel can give one, so that a huge value is refused
+     * before it is all in memory. Null when Camel cannot convert it.
+     */
+    static byte[] boundedBytes(Exchange exchange, Object value, String source, long maxBytes) {
+        InputStream in = exchange.getContext().getTypeConverter().tryConvertTo(InputStream.class, exchange, value);
+        if (in != null) {
+            try (in) {
+                return readAtMost(in, source, maxBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read " + source, e);
+            }
+        }
+        byte[] bytes = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, value);
+        return bytes == null ? null : checkSize(bytes, source, maxBytes);
+    }
+
     /** Reads a stream up to {@code maxBytes}; a longer one is refused, naming where it came from. */
     private static KontextInputImage fromStream(InputStream in, String source, long maxBytes, String fileName) {
         try {
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (data.length > maxBytes) {
-                throw new FluxKontextValidationException(source, "a stream of more than " + maxBytes + " bytes",
-                        "images may hold at most " + maxBytes + " bytes (option maxInlineImageSize; or imageUpload=fal-storage)");
-            }
-            return KontextInputImage.fromBytes(data, fileName);
+            return KontextInputImage.fromBytes(readAtMost(in, source, maxBytes), fileName);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the input image stream of " + source, e);
         }
+    }
+
+    /** Reads at most one byte past the limit, so that a longer stream is refused without being read whole. */
+    private static byte[] readAtMost(InputStream in, String source, long maxBytes) throws IOException {
+        return checkSize(in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1)), source, maxBytes);
+    }
+
+    private static byte[] checkSize(byte[] data, String source, long maxBytes) {
+        if (data.length > maxBytes) {
+            throw new FluxKontextValidationException(source, "more than " + maxBytes + " bytes",
+                    "images may hold at most " + maxBytes + " bytes (option maxInlineImageSize; or imageUpload=fal-storage)");
+        }
+        return data;
     }
 
     /** Whether a value is a list-like container (Collection or array, but not byte[]). */

@@ -131,9 +131,10 @@ final class JobWait {
 
     /**
      * The timeout ends the wait at once (the strategy stops) and sends a cancel if asked: one attempt,
-     * whose answer is only logged, so the timeout is not stretched.
+     * whose answer is only logged, so the timeout is not stretched. Once the job was seen COMPLETED it does
+     * nothing, even if it was already under way when the job completed.
      */
-    private void onTimeout() {
+    void onTimeout() {
         if (!phase.compareAndSet(Phase.WAITING, Phase.ENDED)) {
             return; // completed (or ended) first
         }

@@ -33,6 +33,9 @@ import org.springframework.util.unit.DataUnit;
 @ConfigurationProperties(prefix = "camel.component.flux-kontext")
 public class FluxKontextComponentConfiguration extends ComponentConfigurationPropertiesCommon {
 
+    /** Options never shown by toString(), as Camel masks secret options. */
+    private static final Set<String> SECRETS = Set.of("apiKey", "storageApiKey");
+
     /** The options whose setter was called by the binder (or by code), in the order they were set. */
     private final Set<String> configured = new LinkedHashSet<>();
 
@@ -221,15 +224,24 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private String baseUrl = "https://queue.fal.run";
 
     /**
-     * fal's storage API base URL, for imageUpload=fal-storage.
+     * fal's storage API base URL, for imageUpload=fal-storage. Unset: https://rest.fal.ai when base-url is
+     * fal's own; with any other base-url it must be set (an aggregator's token must not go to fal).
      */
-    private String storageUrl = "https://rest.fal.ai";
+    private String storageUrl;
 
     /**
-     * The fal key (key_id:key_secret) or the aggregator's token. Falls back to the FAL_KEY environment
-     * variable. Secret: never shown by toString().
+     * The fal key (key_id:key_secret) or the aggregator's token. Unset (or blank), it falls back to the
+     * FAL_KEY environment variable, but only when base-url is fal's own or loopback: a fal key never goes
+     * to another provider. Secret: never shown by toString().
      */
     private String apiKey;
+
+    /**
+     * The key for storage-url (image-upload=fal-storage) when it is on another origin than base-url and
+     * base-url is not fal's: then api-key is another provider's token, which must not go to fal's storage.
+     * Secret: never shown by toString().
+     */
+    private String storageApiKey;
 
     /**
      * The Authorization scheme: Key (fal) or Bearer (aggregators). When unset: Key for
@@ -605,6 +617,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("baseUrl");
     }
 
+    public String getStorageApiKey() {
+        return storageApiKey;
+    }
+
+    public void setStorageApiKey(String storageApiKey) {
+        this.storageApiKey = storageApiKey;
+        configured.add("storageApiKey");
+    }
+
     public String getStorageUrl() {
         return storageUrl;
     }
@@ -798,6 +819,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("baseUrl", baseUrl);
         values.put("storageUrl", storageUrl);
         values.put("apiKey", apiKey);
+        values.put("storageApiKey", storageApiKey);
         values.put("authScheme", authScheme);
         values.put("allowInsecureHttp", allowInsecureHttp);
         values.put("connectTimeout", connectTimeout);
@@ -827,7 +849,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         // the options that were set; never the key (as Camel masks secret options)
         StringJoiner joiner = new StringJoiner(", ", "FluxKontextComponentConfiguration[", "]");
         joiner.add("enabled=" + isEnabled());
-        componentProperties().forEach((name, value) -> joiner.add(name + "=" + ("apiKey".equals(name) ? "******" : value)));
+        componentProperties().forEach((name, value) -> joiner.add(name + "=" + (SECRETS.contains(name) ? "******" : value)));
         return joiner.toString();
     }
 }

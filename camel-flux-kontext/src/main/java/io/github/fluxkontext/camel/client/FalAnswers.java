@@ -30,10 +30,17 @@ final class FalAnswers {
 
     private final ObjectMapper mapper;
     private final RetryPolicy retryPolicy;
+    private final FalCredentials credentials;
 
-    FalAnswers(ObjectMapper mapper, RetryPolicy retryPolicy) {
+    FalAnswers(ObjectMapper mapper, RetryPolicy retryPolicy, FalCredentials credentials) {
         this.mapper = mapper;
         this.retryPolicy = retryPolicy;
+        this.credentials = credentials;
+    }
+
+    /** An excerpt of the answer's body for a message, with any key it echoes masked (a gateway may echo the request). */
+    String excerpt(FalResponse response, int maxChars) {
+        return credentials.redact(response.bodyText(maxChars));
     }
 
     /**
@@ -141,14 +148,14 @@ final class FalAnswers {
         } else if (message != null) {
             text.append(": ").append(message);
         } else if (response.body().length > 0) {
-            text.append(": ").append(response.bodyText(300));
+            text.append(": ").append(excerpt(response, 300));
         }
         if (errorType != null) {
             text.append(" [error_type ").append(errorType).append(']');
         }
         text.append(hint(response.statusCode()));
-        return new FluxKontextApiException(text.toString(), response.statusCode(), details, errorType,
-                retryPolicy.isRetryable(kind, response), response.bodyText(BODY_EXCERPT), id, lastStatus);
+        return new FluxKontextApiException(credentials.redact(text.toString()), response.statusCode(), details, errorType,
+                retryPolicy.isRetryable(kind, response), excerpt(response, BODY_EXCERPT), id, lastStatus);
     }
 
     private static String hint(int status) {
@@ -196,9 +203,9 @@ final class FalAnswers {
         return list;
     }
 
-    private static FluxKontextException malformed(FalResponse response, String requestId, String why) {
+    private FluxKontextException malformed(FalResponse response, String requestId, String why) {
         return new FluxKontextException("fal's answer (HTTP " + response.statusCode() + ") cannot be read: " + why
-                                        + ". Body: " + response.bodyText(300), requestId, null, null);
+                                        + ". Body: " + excerpt(response, 300), requestId, null, null);
     }
 
     private static String kept(String url, Predicate<String> keep) {

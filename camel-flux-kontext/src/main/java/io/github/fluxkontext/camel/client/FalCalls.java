@@ -125,7 +125,7 @@ final class FalCalls implements AutoCloseable {
         private final FalRequest request;
         private final CompletableFuture<FalResponse> result = new CompletableFuture<>();
         private Future<?> retry;
-        private boolean sent;
+        private CompletableFuture<FalResponse> inFlight;
         private boolean aborted;
 
         Call(CallKind kind, FalRequest request) {
@@ -133,15 +133,18 @@ final class FalCalls implements AutoCloseable {
             this.request = request;
         }
 
+        /** Sends under the call's lock (sending only starts a non-blocking exchange), so that no close() slips in between. */
         void attempt(int retriesDone) {
+            CompletableFuture<FalResponse> sending;
             synchronized (this) {
                 if (aborted) {
                     return;
                 }
                 retry = null;
-                sent = true;
+                sending = transport.send(request);
+                inFlight = sending;
             }
-            transport.send(request).whenComplete((response, error) -> answered(retriesDone, response, error));
+            sending.whenComplete((response, error) -> answered(retriesDone, response, error));
         }
 
         private void answered(int retriesDone, FalResponse response, Throwable error) {
@@ -161,7 +164,7 @@ final class FalCalls implements AutoCloseable {
                 if (aborted) {
                     return; // close() ended the call: it is not sent again
                 }
-                sent = false;
+                inFlight = null;
                 try {
                     retry = scheduler.schedule(() -> attempt(retriesDone + 1), delay.get().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException stopping) {
@@ -174,14 +177,17 @@ final class FalCalls implements AutoCloseable {
                     cause != null ? cause.toString() : "HTTP " + response.statusCode(), retriesDone + 1, policy.maxRetries());
         }
 
-        /** close(): a call not under way was certainly not sent (again); one in flight may have arrived. */
+        /** close(): a call not under way was certainly not sent (again); one in flight is cancelled, but may have arrived. */
         void abort() {
             boolean underWay;
             synchronized (this) {
                 aborted = true;
-                underWay = sent;
+                underWay = inFlight != null; // sent, whether or not its answer is in
                 if (retry != null) {
                     retry.cancel(false);
+                }
+                if (underWay) {
+                    inFlight.cancel(true);
                 }
             }
             result.completeExceptionally(underWay

@@ -24,8 +24,9 @@ public final class FalClient implements AutoCloseable {
      */
     public FalClient(FalClientSettings settings, CloseableHttpAsyncClient http, ScheduledExecutorService scheduler,
                      Executor callbackExecutor, ObjectMapper mapper) {
-        FalHttpTransport transport = new FalHttpTransport(http, settings.authorization(), settings.userAgent(), callbackExecutor);
-        FalAnswers answers = new FalAnswers(mapper, settings.retryPolicy());
+        FalHttpTransport transport = new FalHttpTransport(http, settings.credentials(), settings.userAgent(), callbackExecutor,
+                settings.allowInsecureHttp());
+        FalAnswers answers = new FalAnswers(mapper, settings.retryPolicy(), settings.credentials());
         this.calls = new FalCalls(transport, settings.retryPolicy(), scheduler);
         this.queue = new FalQueueClient(settings, calls, answers);
         this.storage = new FalStorage(settings, calls, answers, callbackExecutor);

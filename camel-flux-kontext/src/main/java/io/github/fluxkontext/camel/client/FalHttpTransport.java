@@ -1,11 +1,13 @@
 package io.github.fluxkontext.camel.client;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -14,6 +16,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.reactor.IOReactorStatus;
 
 /**
  * Sends one request on the non-blocking HTTP client and hands the answer to the callback executor
@@ -22,25 +25,28 @@ import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
  * It is the only place that adds credentials, and it adds them only to a hop whose origin is the
  * request's {@code credentialsOrigin} (the base URL's for the queue API, the storage URL's for an upload):
  * a {@code status_url} on a foreign host, an image download, a redirect to another origin never carry
- * the key. Redirects are followed here, for GET only, so that this check applies to every hop.
+ * the key. Redirects are followed here, for GET only, so that this check applies to every hop, as does
+ * the plain-http rule: every hop is https, or http to loopback, unless {@code allowInsecureHttp}.
+ * <p>
+ * Cancelling the returned future cancels the request under way.
  */
 final class FalHttpTransport {
 
     private static final int MAX_REDIRECTS = 5;
 
     private final CloseableHttpAsyncClient http;
-    private final String authorization;
+    private final FalCredentials credentials;
     private final String userAgent;
     private final Executor callbackExecutor;
+    private final boolean allowInsecureHttp;
 
-    /**
-     * @param authorization the full Authorization header value, or null to send none
-     */
-    FalHttpTransport(CloseableHttpAsyncClient http, String authorization, String userAgent, Executor callbackExecutor) {
+    FalHttpTransport(CloseableHttpAsyncClient http, FalCredentials credentials, String userAgent, Executor callbackExecutor,
+                     boolean allowInsecureHttp) {
         this.http = http;
-        this.authorization = authorization;
+        this.credentials = credentials;
         this.userAgent = userAgent;
         this.callbackExecutor = callbackExecutor;
+        this.allowInsecureHttp = allowInsecureHttp;
     }
 
     CompletableFuture<FalResponse> send(FalRequest request) {
@@ -49,48 +55,69 @@ final class FalHttpTransport {
         return answer;
     }
 
-    /** Whether this hop of the request may carry the credentials. */
-    private static boolean mayAuthenticate(FalRequest request) {
-        return request.credentialsOrigin() != null && request.credentialsOrigin().equals(FalUrls.origin(request.url()));
-    }
-
     private void send(FalRequest request, int redirects, CompletableFuture<FalResponse> answer) {
-        AsyncRequestProducer producer;
-        try {
-            producer = toProducer(request);
-        } catch (RuntimeException e) {
-            answer.completeExceptionally(e);
+        if (!FalUrls.isAllowedTarget(request.url(), allowInsecureHttp)) {
+            answer.completeExceptionally(new IllegalArgumentException("Refused to send " + request + ": only https, or plain http to"
+                                                                      + " loopback, unless allowInsecureHttp=true"));
             return;
         }
-        http.execute(producer, new BoundedResponseConsumer(request.maxBytes()), new FutureCallback<>() {
-            @Override
-            public void completed(FalResponse response) {
-                String location = response.header("location");
-                if (isRedirect(response.statusCode()) && location != null && "GET".equals(request.method())
-                    && redirects < MAX_REDIRECTS) {
-                    String target;
-                    try {
-                        target = new URI(request.url()).resolve(location).toString();
-                    } catch (URISyntaxException | IllegalArgumentException e) {
-                        deliver(answer, null, new IllegalStateException("Malformed redirect location '" + location + "' from " + request.url(), e));
-                        return;
+        Future<FalResponse> underWay;
+        try {
+            underWay = http.execute(toProducer(request), new BoundedResponseConsumer(request.maxBytes()), new FutureCallback<>() {
+                @Override
+                public void completed(FalResponse response) {
+                    String location = response.header("location");
+                    if (isRedirect(response.statusCode()) && location != null && "GET".equals(request.method())
+                        && redirects < MAX_REDIRECTS) {
+                        redirect(request, location, redirects, answer);
+                    } else {
+                        deliver(answer, response, null);
                     }
-                    send(request.redirectedTo(target), redirects + 1, answer);
-                    return;
                 }
-                deliver(answer, response, null);
-            }
 
-            @Override
-            public void failed(Exception ex) {
-                deliver(answer, null, ex);
-            }
+                @Override
+                public void failed(Exception ex) {
+                    deliver(answer, null, explained(ex, request));
+                }
 
-            @Override
-            public void cancelled() {
-                deliver(answer, null, new CancellationException("HTTP request cancelled: " + request));
+                @Override
+                public void cancelled() {
+                    deliver(answer, null, explained(new CancellationException("HTTP request cancelled: " + request), request));
+                }
+            });
+        } catch (RuntimeException e) {
+            answer.completeExceptionally(explained(e, request));
+            return;
+        }
+        answer.whenComplete((response, error) -> {
+            if (answer.isCancelled()) {
+                underWay.cancel(true);
             }
         });
+    }
+
+    /**
+     * HttpClient refuses a request (cancelled, "pool shut down", or thrown at once) when it was closed or never
+     * started: then the request was not sent, and trying again cannot help, so the error says so.
+     */
+    private Throwable explained(Throwable error, FalRequest request) {
+        if (http.getStatus() == IOReactorStatus.ACTIVE || error instanceof IOException) {
+            return error; // an I/O failure may have happened after the request left: the caller must know that
+        }
+        return new IllegalStateException("The HTTP client is not running (" + http.getStatus() + "; closed or never started): "
+                                         + request + " failed", error);
+    }
+
+    private void redirect(FalRequest request, String location, int redirects, CompletableFuture<FalResponse> answer) {
+        String target;
+        try {
+            target = new URI(request.url()).resolve(location).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            deliver(answer, null, new IllegalStateException("Malformed redirect location '" + FalUrls.redact(location) + "' from "
+                                                            + request, e));
+            return;
+        }
+        send(request.redirectedTo(target), redirects + 1, answer);
     }
 
     private AsyncRequestProducer toProducer(FalRequest request) {
@@ -102,7 +129,8 @@ final class FalHttpTransport {
         for (Map.Entry<String, String> header : request.headers().entrySet()) {
             builder.setHeader(header.getKey(), header.getValue());
         }
-        if (authorization != null && mayAuthenticate(request)) {
+        String authorization = mayAuthenticate(request) ? credentials.authorizationFor(request.credentialsOrigin()) : null;
+        if (authorization != null) {
             builder.setHeader("Authorization", authorization);
         }
         if (request.body() != null) {
@@ -110,6 +138,11 @@ final class FalHttpTransport {
                     ContentType.parse(request.contentType() != null ? request.contentType() : "application/octet-stream")));
         }
         return builder.build();
+    }
+
+    /** Whether this hop of the request may carry the credentials. */
+    private static boolean mayAuthenticate(FalRequest request) {
+        return request.credentialsOrigin() != null && request.credentialsOrigin().equals(FalUrls.origin(request.url()));
     }
 
     private void deliver(CompletableFuture<FalResponse> answer, FalResponse response, Throwable error) {

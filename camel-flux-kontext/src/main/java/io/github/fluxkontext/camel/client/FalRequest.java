@@ -26,8 +26,9 @@ public record FalRequest(String method, String url, byte[] body, String contentT
         return new FalRequest(method, newUrl, body, contentType, headers, credentialsOrigin, maxBytes);
     }
 
+    /** Method and URL without its query (signed URLs and webhook addresses travel there). */
     @Override
     public String toString() {
-        return method + " " + url;
+        return method + " " + FalUrls.redact(url);
     }
 }

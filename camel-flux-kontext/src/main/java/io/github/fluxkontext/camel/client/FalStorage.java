@@ -37,27 +37,45 @@ public final class FalStorage {
 
     /**
      * Fetches a generated image without any credentials (image hosts are not the API), following
-     * redirects, bounded by the maximum size. A {@code data:} URI is decoded instead of fetched.
+     * redirects, bounded by the maximum size, and checks that the bytes are an image (of the type the
+     * result announced, when it announced one) before they reach the route. A {@code data:} URI is
+     * decoded instead of fetched.
+     *
+     * @param announcedType the image's {@code content_type} in the result, or null
      */
-    public CompletableFuture<DownloadedImage> download(String url) {
+    public CompletableFuture<DownloadedImage> download(String url, String announcedType) {
         if (url.regionMatches(true, 0, "data:", 0, 5)) {
-            return CompletableFuture.supplyAsync(() -> decodeDataUri(url), callbackExecutor);
+            return CompletableFuture.supplyAsync(() -> checked(decodeDataUri(url), url, announcedType), callbackExecutor);
         }
         return guarded(() -> {
             FalRequest request = new FalRequest("GET", url, null, null, Map.of("Accept", "image/*"), null, maxResponseSize);
             return calls.send(CallKind.DOWNLOAD, request).handle((response, error) -> {
                 if (error != null) {
-                    throw FalCalls.failure("download image " + url, null, null, error, false);
+                    throw FalCalls.failure("download image " + FalUrls.redact(url), null, null, error, false);
                 }
                 if (!response.isSuccess()) {
-                    throw new FluxKontextException("Downloading image " + url + " failed with HTTP " + response.statusCode()
+                    throw new FluxKontextException("Downloading image " + FalUrls.redact(url) + " failed with HTTP " + response.statusCode()
                                                    + (response.statusCode() == 404 || response.statusCode() == 410
                                                            ? " (fal keeps generated media for a limited time)" : ""));
                 }
-                ImageFormat detected = ImageFormat.detect(response.body());
-                return new DownloadedImage(response.body(), detected != null ? detected.mimeType() : response.contentType());
+                return checked(new DownloadedImage(response.body(), response.contentType()), url, announcedType);
             });
         });
+    }
+
+    /** The image with its type detected from the bytes; anything that is not an image of the announced type is refused. */
+    private static DownloadedImage checked(DownloadedImage image, String url, String announcedType) {
+        ImageFormat detected = ImageFormat.detect(image.bytes());
+        if (detected == null) {
+            throw new FluxKontextException("The download of image " + FalUrls.redact(url) + " is not an image ("
+                                           + image.bytes().length + " bytes, Content-Type " + image.contentType() + ")");
+        }
+        ImageFormat announced = ImageFormat.ofMimeType(announcedType);
+        if (announced != null && announced != detected) {
+            throw new FluxKontextException("Image " + FalUrls.redact(url) + " was announced as " + announcedType + " but is "
+                                           + detected.mimeType());
+        }
+        return new DownloadedImage(image.bytes(), detected.mimeType());
     }
 
     /**
@@ -84,14 +102,14 @@ public final class FalStorage {
                 String uploadUrl = json.path("upload_url").asText(null);
                 String fileUrl = json.path("file_url").asText(null);
                 if (uploadUrl == null || fileUrl == null) {
-                    throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + response.bodyText(300));
+                    throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + answers.excerpt(response, 300));
                 }
                 // the upload URL is signed: it needs no credentials, and may be on another host
                 FalRequest put = new FalRequest("PUT", uploadUrl, data, contentType, Map.of(), null, maxResponseSize);
                 return calls.send(CallKind.UPLOAD, put).thenApply(putResponse -> {
                     if (!putResponse.isSuccess()) {
                         throw new FluxKontextException("Uploading " + data.length + " bytes to fal's storage failed with HTTP "
-                                                       + putResponse.statusCode() + ": " + putResponse.bodyText(300));
+                                                       + putResponse.statusCode() + ": " + answers.excerpt(putResponse, 300));
                     }
                     return fileUrl;
                 });
@@ -119,8 +137,6 @@ public final class FalStorage {
         } catch (IllegalArgumentException e) {
             throw new FluxKontextException("The image data URI in the result is not valid base64: " + e.getMessage());
         }
-        ImageFormat detected = ImageFormat.detect(bytes);
-        String declared = uri.substring(5, comma).split(";")[0];
-        return new DownloadedImage(bytes, detected != null ? detected.mimeType() : declared);
+        return new DownloadedImage(bytes, uri.substring(5, comma).split(";")[0]);
     }
 }

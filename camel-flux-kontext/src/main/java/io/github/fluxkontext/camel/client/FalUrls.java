@@ -18,6 +18,8 @@ public final class FalUrls {
     private static final Set<String> NAMESPACES = Set.of("workflows", "comfy");
     private static final Pattern LEGACY_APP_ID = Pattern.compile("\\d+-[\\w.-]+");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~-]+");
+    /** '.' and '..' would move the path up a level behind the base URL's own path (an aggregator's prefix). */
+    private static final Pattern DOTS = Pattern.compile("\\.+");
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
     // fal request ids are UUIDs; accept any URL-safe token so other queues keep working, but never
     // anything that could change the path (slashes, dots-only, query or fragment characters).
@@ -48,9 +50,10 @@ public final class FalUrls {
         }
         String[] segments = id.split("/");
         int required = NAMESPACES.contains(segments[0]) ? 3 : 2;
-        if (segments.length < required || Arrays.stream(segments).anyMatch(s -> !SEGMENT.matcher(s).matches())) {
+        if (segments.length < required || Arrays.stream(segments).anyMatch(s -> !SEGMENT.matcher(s).matches() || DOTS.matcher(s).matches())) {
             throw new IllegalArgumentException("endpoint id '" + endpointId + "' is malformed; expected owner/alias[/path] made of"
-                                               + " letters, digits, '.', '_', '~' and '-' (namespaces workflows/ and comfy/ take namespace/owner/alias)");
+                                               + " letters, digits, '.', '_', '~' and '-', no segment of dots only ('.', '..'),"
+                                               + " and no empty segment (namespaces workflows/ and comfy/ take namespace/owner/alias)");
         }
         return id;
     }
@@ -75,6 +78,34 @@ public final class FalUrls {
     public static String join(String base, String path) {
         String left = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         return left + "/" + (path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    /**
+     * The URL for messages and logs: its query, which may carry a signature, a token or a webhook address,
+     * becomes {@code ?...}; a {@code data:} URI is cut short.
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        if (url.regionMatches(true, 0, "data:", 0, 5)) {
+            int comma = url.indexOf(',');
+            return (comma > 0 ? url.substring(0, comma) : "data:") + ",...(" + url.length() + " chars)";
+        }
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query) + "?...";
+    }
+
+    /**
+     * Whether a request may go to this URL: http(s) only, and plain http only to loopback unless allowed
+     * (it would carry the input, or fetch the output, unencrypted).
+     */
+    public static boolean isAllowedTarget(String url, boolean allowInsecureHttp) {
+        String origin = origin(url);
+        if (origin == null) {
+            return false;
+        }
+        return origin.startsWith("https://") || origin.startsWith("http://") && (allowInsecureHttp || isLoopback(url));
     }
 
     /** The URL with one more query parameter ({@code name=value}), whether it has a query already or not. */

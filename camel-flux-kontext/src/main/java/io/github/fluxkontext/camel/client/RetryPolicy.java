@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel.client;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentTooLongException;
+import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.RequestNotExecutedException;
 
 /**
@@ -24,9 +26,10 @@ import org.apache.hc.core5.http.RequestNotExecutedException;
  * HTTP date), capped at {@code maxDelay} too.
  * <ul>
  * <li>Status, result, cancel, upload, download: retried on 429, 500, 502, 503, 504 and I/O errors.</li>
- * <li>Submit: see {@link SubmitRetry}.</li>
+ * <li>Submit: see {@link SubmitRetry}; a 429 or 503 counts as "no job was created" only without an
+ * {@code x-fal-request-id}.</li>
  * <li>Never: a 504 with {@code X-Fal-Request-Timeout-Type: user} (the caller's own start deadline
- * expired), other 4xx, an answer larger than allowed, the result of a job that failed (its answer is
+ * expired), other 4xx, an answer larger than allowed (body or headers), the result of a job that failed (its answer is
  * the error, and it will not change), the cancel sent when a wait times out (one attempt).</li>
  * </ul>
  */
@@ -91,13 +94,24 @@ public final class RetryPolicy {
         if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL) {
             return false;
         }
-        return kind != CallKind.SUBMIT || submitMayRetry(SUBMIT_SAFE_STATUSES.contains(response.statusCode()));
+        return kind != CallKind.SUBMIT || submitMayRetry(turnedAwayBeforeQueueing(response));
+    }
+
+    /**
+     * Whether a failed submit's answer shows that no job exists: 429 or 503 with no {@code x-fal-request-id}.
+     * fal's queue names every request it accepted with that header; a gateway in front of it that answers
+     * 503 after forwarding passes it on. (fal's Python client trusts 5xx only when the header is absent,
+     * too.) A gateway that forwards and then answers 503 without the header remains a risk no client can
+     * see; {@code submitRetry=none} avoids it, at the price of no retries.
+     */
+    static boolean turnedAwayBeforeQueueing(FalResponse response) {
+        return SUBMIT_SAFE_STATUSES.contains(response.statusCode()) && response.header("x-fal-request-id") == null;
     }
 
     /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
     public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
-        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || !(error instanceof java.io.IOException)
-            || error instanceof ContentTooLongException) {
+        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || !(error instanceof IOException)
+            || error instanceof ContentTooLongException || error instanceof MessageConstraintException) {
             return Optional.empty();
         }
         if (kind == CallKind.SUBMIT && !submitMayRetry(neverReachedServer(error))) {
@@ -125,12 +139,11 @@ public final class RetryPolicy {
         };
     }
 
-    /** {@code baseDelay * 2^retriesDone}, capped at {@code maxDelay}, times a jitter of 0.75 to 1.25. */
+    /** {@code baseDelay * 2^retriesDone} times a jitter of 0.75 to 1.25, then capped: never longer than {@code maxDelay}. */
     Duration backoff(int retriesDone) {
         double exponential = baseDelay.toMillis() * Math.pow(2, Math.min(retriesDone, 30));
-        double capped = Math.min(exponential, maxDelay.toMillis());
-        double jittered = capped * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5);
-        return Duration.ofMillis(Math.max(1, Math.round(jittered)));
+        double jittered = exponential * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5);
+        return Duration.ofMillis(Math.max(1, Math.round(Math.min(jittered, maxDelay.toMillis()))));
     }
 
     /** Parses {@code Retry-After}: delta seconds, or an HTTP date (RFC 7231). Empty when absent or unreadable. */

@@ -8,8 +8,10 @@ import java.util.Locale;
  */
 public enum SubmitRetry {
     /**
-     * Default: only where the job certainly was not created: 429, 503, and a connection that never
-     * reached the server (refused, unknown host, connect timeout, request never written).
+     * Default: only where the job certainly was not created: 429 or 503 without an {@code x-fal-request-id}
+     * header, and a connection that never reached the server (refused, unknown host, connect timeout,
+     * request never written). A gateway that forwards the submit and then answers 503 without that header
+     * would still bill twice; {@link #NONE} avoids even that.
      */
     SAFE,
     /**

@@ -129,17 +129,29 @@ public final class KontextInputImage {
 
     /** The image bytes (reads the file when the image is one); null for a URL. */
     public byte[] bytes() {
-        if (bytes != null) {
-            return bytes;
-        }
-        if (path != null) {
-            try {
-                return Files.readAllBytes(path);
+        return bytes(Long.MAX_VALUE - 1);
+    }
+
+    /**
+     * The image's bytes, reading a file at most {@code maxBytes + 1} bytes far: a file that grew past the
+     * limit after it was checked is refused rather than read whole.
+     *
+     * @throws FluxKontextValidationException when there are more than {@code maxBytes}
+     */
+    public byte[] bytes(long maxBytes) {
+        byte[] data = bytes;
+        if (data == null && path != null) {
+            try (InputStream in = Files.newInputStream(path)) {
+                data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not read image file " + path, e);
             }
         }
-        return null;
+        if (data != null && data.length > maxBytes) {
+            throw new FluxKontextValidationException("image", this + " of more than " + maxBytes + " bytes",
+                    "images may hold at most " + maxBytes + " bytes here (it changed after it was checked?)");
+        }
+        return data;
     }
 
     /** Encodes local bytes as a {@code data:<mime>;base64,...} URI. */

@@ -19,6 +19,20 @@ public final class KontextRequestValidator {
     public static final List<String> SAFETY_TOLERANCES = List.of("1", "2", "3", "4", "5", "6");
     /** fal's storage takes single uploads up to about 90 MB (larger ones need its multipart flow). */
     public static final long MAX_UPLOAD_SIZE = 90L * 1024 * 1024;
+    /** Kontext's {@code num_images} goes up to 4, so a result lists at most 4 images. */
+    public static final int MAX_NUM_IMAGES = 4;
+    /**
+     * The most input images of multi. fal documents no limit for {@code image_urls} (fal-protocol §8,
+     * unsettled); the component sets one so that a request, and the memory it takes, stays bounded
+     * (each image inline may hold up to maxInlineImageSize). Kontext's multi examples combine two.
+     */
+    public static final int MAX_INPUT_IMAGES = 10;
+    /**
+     * The seed range. fal's schema says only "integer"; generated seeds are unsigned 32-bit values, so the
+     * component accepts 0 to 2^32-1 (the safe reading: a seed fal might read differently is refused before
+     * anything is billed).
+     */
+    public static final long MAX_SEED = 4_294_967_295L;
     private static final Set<String> URL_SCHEMES = Set.of("http", "https");
 
     private KontextRequestValidator() {
@@ -43,8 +57,12 @@ public final class KontextRequestValidator {
             throw new FluxKontextValidationException(KontextRequest.GUIDANCE_SCALE, guidance, "allowed: a number from 1 to 20");
         }
         Integer numImages = request.numImages();
-        if (numImages != null && (numImages < 1 || numImages > 4)) {
-            throw new FluxKontextValidationException(KontextRequest.NUM_IMAGES, numImages, "allowed: an integer from 1 to 4");
+        if (numImages != null && (numImages < 1 || numImages > MAX_NUM_IMAGES)) {
+            throw new FluxKontextValidationException(KontextRequest.NUM_IMAGES, numImages, "allowed: an integer from 1 to " + MAX_NUM_IMAGES);
+        }
+        Long seed = request.seed();
+        if (seed != null && (seed < 0 || seed > MAX_SEED)) {
+            throw new FluxKontextValidationException(KontextRequest.SEED, seed, "allowed: an integer from 0 to " + MAX_SEED);
         }
         oneOf(KontextRequest.SAFETY_TOLERANCE, request.safetyTolerance(), SAFETY_TOLERANCES);
         oneOf(KontextRequest.OUTPUT_FORMAT, request.outputFormat(), OUTPUT_FORMATS);
@@ -85,6 +103,10 @@ public final class KontextRequestValidator {
                 if (images == null || images.isEmpty()) {
                     throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images == null ? null : "an empty list",
                             "multi needs at least one input image: a List body or header CamelFluxKontextImageUrls");
+                }
+                if (images.size() > MAX_INPUT_IMAGES) {
+                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images.size() + " images",
+                            "multi takes at most " + MAX_INPUT_IMAGES + " input images");
                 }
                 for (int i = 0; i < images.size(); i++) {
                     if (images.get(i) == null) {

@@ -42,12 +42,17 @@ public record KontextResult(String requestId, List<KontextImage> images, Long se
      * Reads Kontext's output schema (fal's {@code images}, {@code seed}, {@code has_nsfw_concepts},
      * {@code prompt}, {@code timings}); the tree is kept as it is, not copied.
      *
-     * @throws FluxKontextException when the output has no images list or an image has no URL
+     * @throws FluxKontextException when the output has no images list, more than Kontext's 4 images, or an image without URL
      */
     public static KontextResult fromJson(String requestId, JsonNode output) {
         JsonNode images = output == null ? null : output.get("images");
         if (images == null || !images.isArray()) {
             throw malformed(requestId, "it has no images list");
+        }
+        if (images.size() > KontextRequestValidator.MAX_NUM_IMAGES) {
+            // Kontext makes at most num_images <= 4: a longer list is not Kontext's, and would be downloaded whole
+            throw malformed(requestId, "it lists " + images.size() + " images, and Kontext makes at most "
+                                       + KontextRequestValidator.MAX_NUM_IMAGES);
         }
         List<KontextImage> list = new ArrayList<>(images.size());
         for (JsonNode image : images) {

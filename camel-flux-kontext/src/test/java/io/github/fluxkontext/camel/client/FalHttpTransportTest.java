@@ -39,7 +39,7 @@ class FalHttpTransportTest {
     }
 
     private FalHttpTransport transport() {
-        return new FalHttpTransport(http, AUTH, "test", Runnable::run);
+        return new FalHttpTransport(http, FalCredentials.none().with(api.baseUrl(), AuthScheme.KEY, "id:secret"), "test", Runnable::run, false);
     }
 
     /** The credentials of a queue API call may go to the API's origin only. */

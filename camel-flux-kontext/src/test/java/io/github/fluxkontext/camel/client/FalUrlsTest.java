@@ -36,7 +36,8 @@ class FalUrlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "", "flux", "fal-ai", "workflows/acme", "fal-ai/flux pro/kontext", "fal-ai//kontext", "fal-ai/flux?x=1" })
+    @ValueSource(strings = { "", "flux", "fal-ai", "workflows/acme", "fal-ai/flux pro/kontext", "fal-ai//kontext", "fal-ai/flux?x=1",
+                             "fal-ai/../x", "fal-ai/flux-pro/..", "./flux/kontext", "fal-ai/.../kontext" })
     void malformedEndpointIdsAreRefused(String endpointId) {
         assertThrows(IllegalArgumentException.class, () -> FalUrls.normalizeEndpointId(endpointId));
     }
@@ -67,5 +68,29 @@ class FalUrlsTest {
         assertTrue(FalUrls.isLoopback("http://127.0.0.2:8080"));
         assertFalse(FalUrls.isLoopback("http://127.attacker.example:8080"), "a name that looks like an address");
         assertFalse(FalUrls.isLoopback("http://127.0.0.1.nip.io:8080"));
+    }
+
+    @Test
+    void aQueryParameterIsAddedWhetherTheUrlHasAQueryOrNot() {
+        assertEquals("https://q.example/status?logs=1", FalUrls.withQuery("https://q.example/status", "logs=1"));
+        assertEquals("https://q.example/status?sig=abc&logs=1", FalUrls.withQuery("https://q.example/status?sig=abc", "logs=1"));
+    }
+
+    @Test
+    void urlsInMessagesLoseTheirQueryAndDataUrisTheirPayload() {
+        assertEquals("https://cdn.example/a.png?...", FalUrls.redact("https://cdn.example/a.png?X-Amz-Signature=secret"));
+        assertEquals("https://cdn.example/a.png", FalUrls.redact("https://cdn.example/a.png"));
+        assertEquals("data:image/png;base64,...(30 chars)", FalUrls.redact("data:image/png;base64,AAAAAAAA"));
+        assertEquals("PUT https://up.example/f?...", new FalRequest("PUT", "https://up.example/f?token=secret", null, null, null, null, 1).toString());
+    }
+
+    @Test
+    void onlyHttpsOrLoopbackHttpIsATargetUnlessAllowed() {
+        assertTrue(FalUrls.isAllowedTarget("https://cdn.example/a.png", false));
+        assertTrue(FalUrls.isAllowedTarget("http://127.0.0.1:8080/a.png", false));
+        assertFalse(FalUrls.isAllowedTarget("http://cdn.example/a.png", false));
+        assertTrue(FalUrls.isAllowedTarget("http://cdn.example/a.png", true));
+        assertFalse(FalUrls.isAllowedTarget("ftp://cdn.example/a.png", true));
+        assertFalse(FalUrls.isAllowedTarget("file:///etc/passwd", true));
     }
 }

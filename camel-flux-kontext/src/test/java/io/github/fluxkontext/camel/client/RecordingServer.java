@@ -19,11 +19,15 @@ import com.sun.net.httpserver.HttpServer;
 public final class RecordingServer implements AutoCloseable {
 
     /** One request as received. */
-    public record Received(String method, String path, String authorization) {
+    public record Received(String method, String path, String authorization, String query) {
     }
 
     /** What to answer: status, headers, body. */
-    public record Answer(int status, Map<String, String> headers, String body) {
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
+
+        public Answer(int status, Map<String, String> headers, String body) {
+            this(status, headers, body.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private final HttpServer server;
@@ -37,10 +41,10 @@ public final class RecordingServer implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders().getFirst("Authorization")));
+                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestURI().getRawQuery()));
             exchange.getRequestBody().readAllBytes();
             Answer answer = answers.apply(exchange);
-            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            byte[] body = answer.body();
             answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {

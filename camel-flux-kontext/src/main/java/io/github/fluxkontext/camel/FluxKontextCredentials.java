@@ -1,0 +1,99 @@
+package io.github.fluxkontext.camel;
+
+import io.github.fluxkontext.camel.client.AuthScheme;
+import io.github.fluxkontext.camel.client.FalCredentials;
+import io.github.fluxkontext.camel.client.FalUrls;
+
+/**
+ * Which key goes to which origin, from the options. The rules keep a key with its provider:
+ * <ul>
+ * <li>The queue's key is {@code apiKey}; only when it is unset (or blank) and {@code baseUrl} is fal's own or
+ * loopback, the {@code FAL_KEY} environment variable (or {@code FAL_KEY_ID:FAL_KEY_SECRET}), as fal's
+ * clients read it. Any other {@code baseUrl} needs its own token in {@code apiKey}.</li>
+ * <li>The storage's key (uploads) is {@code storageApiKey}; unset, the queue's key when storage and queue
+ * share an origin, or are both fal's. An aggregator's token never goes to fal's storage.</li>
+ * </ul>
+ * A configuration that breaks a rule fails when the endpoint starts, naming the options to set.
+ */
+final class FluxKontextCredentials {
+
+    static final String FAL_STORAGE_URL = "https://rest.fal.ai";
+
+    private FluxKontextCredentials() {
+    }
+
+    /** The storage URL uploads go to: the option, else fal's when baseUrl is fal's, else null. */
+    static String storageUrl(FluxKontextConfiguration c) {
+        if (c.getStorageUrl() != null) {
+            return c.getStorageUrl();
+        }
+        return FalUrls.isFalHost(c.getBaseUrl()) ? FAL_STORAGE_URL : null;
+    }
+
+    /**
+     * The credentials per origin.
+     *
+     * @throws IllegalArgumentException naming the options when a key would have to go to another provider, or is missing
+     */
+    static FalCredentials resolve(FluxKontextConfiguration c) {
+        String baseUrl = c.getBaseUrl();
+        String key = queueKey(c);
+        if (key == null && !FalUrls.isFalHost(baseUrl) && !FalUrls.isLoopback(baseUrl)) {
+            throw new IllegalArgumentException("Option apiKey is required: baseUrl " + baseUrl + " is not fal's, so the FAL_KEY"
+                                               + " environment variable is not sent there (a fal key never goes to another"
+                                               + " provider). Set apiKey to that provider's token, e.g. {{env:MY_TOKEN}}; it is"
+                                               + " unset or blank now");
+        }
+        AuthScheme scheme = c.getAuthScheme() != null ? c.getAuthScheme() : guessScheme(baseUrl);
+        FalCredentials credentials = FalCredentials.none().with(baseUrl, scheme, key);
+        if (c.getImageUpload() != ImageUpload.FAL_STORAGE) {
+            return credentials;
+        }
+        String storageUrl = storageUrl(c);
+        if (storageUrl == null) {
+            throw new IllegalArgumentException("Option storageUrl is required with imageUpload=fal-storage when baseUrl (" + baseUrl
+                                               + ") is not fal's: say where uploads go (and storageApiKey, if that is another"
+                                               + " provider), or use imageUpload=inline");
+        }
+        if (sameOrigin(baseUrl, storageUrl)) {
+            return c.getStorageApiKey() == null ? credentials : credentials.with(storageUrl, scheme, c.getStorageApiKey());
+        }
+        AuthScheme storageScheme = guessScheme(storageUrl);
+        if (c.getStorageApiKey() != null) {
+            return credentials.with(storageUrl, storageScheme, c.getStorageApiKey());
+        }
+        if (FalUrls.isFalHost(baseUrl) && FalUrls.isFalHost(storageUrl)) {
+            return credentials.with(storageUrl, storageScheme, key);
+        }
+        throw new IllegalArgumentException("Option storageApiKey is required with imageUpload=fal-storage: storageUrl " + storageUrl
+                                           + " is on another origin than baseUrl " + baseUrl + ", and baseUrl's key must not"
+                                           + " travel to another provider");
+    }
+
+    /** apiKey, else (fal's hosts and loopback only) FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET; null when none. */
+    private static String queueKey(FluxKontextConfiguration c) {
+        if (c.getApiKey() != null && !c.getApiKey().isBlank()) {
+            return c.getApiKey();
+        }
+        if (!FalUrls.isFalHost(c.getBaseUrl()) && !FalUrls.isLoopback(c.getBaseUrl())) {
+            return null;
+        }
+        String env = System.getenv("FAL_KEY");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String id = System.getenv("FAL_KEY_ID");
+        String secret = System.getenv("FAL_KEY_SECRET");
+        return id != null && secret != null ? id + ":" + secret : null;
+    }
+
+    /** {@code Key} for fal's hosts, {@code Bearer} for any other. */
+    private static AuthScheme guessScheme(String url) {
+        return FalUrls.isFalHost(url) ? AuthScheme.KEY : AuthScheme.BEARER;
+    }
+
+    private static boolean sameOrigin(String a, String b) {
+        String origin = FalUrls.origin(a);
+        return origin != null && origin.equals(FalUrls.origin(b));
+    }
+}
