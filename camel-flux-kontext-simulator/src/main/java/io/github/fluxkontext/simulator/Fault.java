@@ -1,8 +1,6 @@
 package io.github.fluxkontext.simulator;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,20 +13,14 @@ import java.util.Objects;
  * }</pre>
  *
  * An HTTP fault with nothing but matching rules answers 500. A fault is copied when added, so one
- * instance can be added several times.
+ * instance can be added several times. What it does is kept per kind ({@link HttpFault},
+ * {@link JobFault}); the matching rules (times, probability, request id) are common to all.
  */
 public final class Fault {
 
     private final FalOperation operation;
-    private Integer status;
-    private String body;
-    private final Map<String, String> headers = new LinkedHashMap<>();
-    private boolean dropBefore;
-    private boolean dropAfter;
-    private Duration delay;
-    private Integer jobStatus;
-    private String jobErrorType;
-    private String jobMessage;
+    private HttpFault http = HttpFault.NONE;
+    private JobFault job;
     private int times = 1;
     private double probability = 1.0;
     private String requestId;
@@ -50,7 +42,7 @@ public final class Fault {
             throw new IllegalArgumentException("HTTP status out of range: " + code);
         }
         requireHttp("status");
-        this.status = code;
+        http = http.withStatus(code);
         return this;
     }
 
@@ -62,28 +54,28 @@ public final class Fault {
     /** Adds a response header, e.g. {@code ("X-Fal-Request-Timeout-Type", "user")}. */
     public Fault header(String name, String value) {
         requireHttp("header");
-        headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        http = http.withHeader(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return this;
     }
 
     /** The JSON body to answer instead of the default one. */
     public Fault body(String json) {
         requireHttp("body");
-        this.body = Objects.requireNonNull(json, "json");
+        http = http.withBody(Objects.requireNonNull(json, "json"));
         return this;
     }
 
     /** The request is read but not handled (no job is created); the connection is closed with no answer. */
     public Fault dropConnection() {
         requireHttp("dropConnection");
-        this.dropBefore = true;
+        http = http.droppingBefore();
         return this;
     }
 
     /** The request is handled normally (a submit creates its job), then the connection is closed instead of answering. */
     public Fault dropConnectionAfterHandling() {
         requireHttp("dropConnectionAfterHandling");
-        this.dropAfter = true;
+        http = http.droppingAfter();
         return this;
     }
 
@@ -93,7 +85,7 @@ public final class Fault {
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException("delay must be >= 0");
         }
-        this.delay = d;
+        http = http.withDelay(d);
         return this;
     }
 
@@ -109,9 +101,8 @@ public final class Fault {
         if (httpStatus < 400 || httpStatus > 599) {
             throw new IllegalArgumentException("a failed job answers a 4xx or 5xx status, not " + httpStatus);
         }
-        this.jobStatus = httpStatus;
-        this.jobErrorType = Objects.requireNonNull(errorType, "errorType");
-        this.jobMessage = Objects.requireNonNull(message, "message");
+        job = new JobFault(httpStatus, Objects.requireNonNull(errorType, "errorType"),
+                Objects.requireNonNull(message, "message"));
         return this;
     }
 
@@ -153,10 +144,6 @@ public final class Fault {
 
     // --- read by the simulator -------------------------------------------------------------
 
-    FalOperation operation() {
-        return operation;
-    }
-
     boolean matches(FalOperation op, String id) {
         if (operation == null ? op == FalOperation.JOB : operation != op) {
             return false;
@@ -164,53 +151,18 @@ public final class Fault {
         return requestId == null || requestId.equals(id);
     }
 
-    Integer statusCode() {
-        return status;
+    HttpFault http() {
+        return http;
     }
 
-    String bodyJson() {
-        return body;
-    }
-
-    Map<String, String> headers() {
-        return headers;
-    }
-
-    boolean dropsBeforeHandling() {
-        return dropBefore;
-    }
-
-    boolean dropsAfterHandling() {
-        return dropAfter;
-    }
-
-    Duration delayDuration() {
-        return delay;
+    JobFault job() {
+        return job != null ? job : JobFault.DEFAULT;
     }
 
     /** Whether this HTTP fault replaces the normal answer by its own status/body. */
     boolean replacesAnswer() {
-        if (status != null || body != null) {
-            return true;
-        }
         // headers alone do not make an answer; a fault with no other effect is a plain 500
-        return !dropBefore && !dropAfter && delay == null;
-    }
-
-    int effectiveStatus() {
-        return status != null ? status : 500;
-    }
-
-    int jobStatus() {
-        return jobStatus != null ? jobStatus : 500;
-    }
-
-    String jobErrorType() {
-        return jobErrorType != null ? jobErrorType : "runner_server_error";
-    }
-
-    String jobMessage() {
-        return jobMessage != null ? jobMessage : "Runner server error";
+        return http.status() != null || http.body() != null || !http.hasEffect();
     }
 
     int initialTimes() {
@@ -223,15 +175,8 @@ public final class Fault {
 
     Fault copy() {
         Fault f = new Fault(operation);
-        f.status = status;
-        f.body = body;
-        f.headers.putAll(headers);
-        f.dropBefore = dropBefore;
-        f.dropAfter = dropAfter;
-        f.delay = delay;
-        f.jobStatus = jobStatus;
-        f.jobErrorType = jobErrorType;
-        f.jobMessage = jobMessage;
+        f.http = http;
+        f.job = job;
         f.times = times;
         f.probability = probability;
         f.requestId = requestId;
@@ -241,10 +186,10 @@ public final class Fault {
     @Override
     public String toString() {
         return "Fault[" + (operation == null ? "ANY" : operation)
-                + (status != null ? " status=" + status : "")
-                + (dropBefore ? " drop" : "") + (dropAfter ? " dropAfterHandling" : "")
-                + (delay != null ? " delay=" + delay : "")
-                + (jobStatus != null ? " failJob=" + jobStatus + "/" + jobErrorType : "")
+                + (http.status() != null ? " status=" + http.status() : "")
+                + (http.dropBefore() ? " drop" : "") + (http.dropAfter() ? " dropAfterHandling" : "")
+                + (http.delay() != null ? " delay=" + http.delay() : "")
+                + (job != null ? " failJob=" + job.httpStatus() + "/" + job.errorType() : "")
                 + (times < 0 ? " always" : " times=" + times)
                 + (probability < 1 ? " p=" + probability : "")
                 + (requestId != null ? " id=" + requestId : "") + "]";

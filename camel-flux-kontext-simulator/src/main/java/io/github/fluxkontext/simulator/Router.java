@@ -61,28 +61,27 @@ final class Router implements HttpHandler {
                 return;
             }
             Fault fault = delayedFault != null ? delayedFault : faults.next(route.operation(), route.requestId());
+            HttpFault http = fault == null ? HttpFault.NONE : fault.http();
             if (fault != null && delayedFault == null) {
-                if (fault.dropsBeforeHandling()) {
+                if (http.dropBefore()) {
                     call.drop(null);
                     return;
                 }
-                if (fault.delayDuration() != null) {
+                if (http.delay() != null) {
                     delay(call, fault);
                     return;
                 }
             }
             if (fault != null && fault.replacesAnswer()) {
-                call.send(FaultReplies.reply(fault));
+                call.send(FaultReplies.reply(http));
                 return;
             }
             Reply reply = answer(call.req, route);
-            if (fault != null && fault.dropsAfterHandling()) {
+            if (http.dropAfter()) {
                 call.drop(reply.requestIdHeader());
                 return;
             }
-            if (fault != null) {
-                fault.headers().forEach(reply::header);
-            }
+            http.headers().forEach(reply::header);
             call.send(reply);
         } catch (IOException e) {
             // typically the client went away (e.g. closed an SSE stream)
@@ -116,7 +115,7 @@ final class Router implements HttpHandler {
             }
         };
         try {
-            scheduler.schedule(resume, fault.delayDuration().toNanos(), TimeUnit.NANOSECONDS);
+            scheduler.schedule(resume, fault.http().delay().toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "Simulator closing; delayed answer dropped", e);
             call.exchange.close();
