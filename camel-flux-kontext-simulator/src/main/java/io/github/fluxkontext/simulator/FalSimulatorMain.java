@@ -33,7 +33,7 @@ public final class FalSimulatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         PrintStream out = System.out;
-        FalSimulator.Builder builder;
+        FalSimulatorBuilder builder;
         try {
             builder = parse(args);
         } catch (IllegalArgumentException e) {
@@ -60,8 +60,8 @@ public final class FalSimulatorMain {
     }
 
     /** The builder for these arguments, or null if help was asked for. */
-    static FalSimulator.Builder parse(String[] args) {
-        FalSimulator.Builder b = FalSimulator.builder();
+    static FalSimulatorBuilder parse(String[] args) {
+        FalSimulatorBuilder b = FalSimulator.builder();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {

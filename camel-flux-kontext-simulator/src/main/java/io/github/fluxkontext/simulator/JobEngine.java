@@ -34,9 +34,6 @@ final class JobEngine {
         Outcome run(Job job, Instant startedAt, Instant now);
     }
 
-    private record Timings(Duration queueTime, Duration runTime) {
-    }
-
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Clock clock;
@@ -44,6 +41,7 @@ final class JobEngine {
     private final Duration resultTtl;
     private final Model model;
     private final Consumer<Job> onCompleted;
+    private final LiveSettings settings;
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Object lock = new Object();
@@ -52,10 +50,9 @@ final class JobEngine {
     private int running; // guarded by lock
     private int generation; // guarded by lock; bumped by reset()
     private long seq; // guarded by lock
-    private volatile Timings timings;
 
     JobEngine(ScheduledExecutorService scheduler, ExecutorService workers, Clock clock, int runners,
-              Duration queueTime, Duration runTime, Duration resultTtl, Model model, Consumer<Job> onCompleted) {
+              LiveSettings settings, Duration resultTtl, Model model, Consumer<Job> onCompleted) {
         this.scheduler = scheduler;
         this.workers = workers;
         this.clock = clock;
@@ -63,24 +60,20 @@ final class JobEngine {
         this.resultTtl = resultTtl;
         this.model = model;
         this.onCompleted = onCompleted;
-        this.timings = new Timings(queueTime, runTime);
-    }
-
-    void setTimings(Duration queueTime, Duration runTime) {
-        this.timings = new Timings(queueTime, runTime);
+        this.settings = settings;
     }
 
     Job submit(EndpointId endpoint, JsonNode inputNode, Map<String, Object> input,
                List<Map<String, Object>> validationErrors, boolean lowPriority, String webhookUrl,
                Duration startTimeout) {
-        Timings t = timings;
+        LiveSettings.Timings t = settings.timings();
         long seed = inputNode != null && inputNode.path("seed").isIntegralNumber()
                 && inputNode.path("seed").canConvertToLong()
                 ? inputNode.path("seed").asLong() : ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
         Job job;
         synchronized (lock) {
             job = new Job(UUID.randomUUID().toString(), endpoint, inputNode, input, validationErrors, seed,
-                    lowPriority, seq++, generation, clock.instant(), t.queueTime(), t.runTime(), webhookUrl);
+                    lowPriority, seq++, generation, clock.instant(), t.runTime(), webhookUrl);
             // nanoTime, like the scheduler: the pump scheduled below never finds its job "not yet due"
             eligibleAt.put(job, System.nanoTime() + t.queueTime().toNanos());
             jobs.put(job.requestId, job);

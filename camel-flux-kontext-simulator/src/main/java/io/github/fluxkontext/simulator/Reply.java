@@ -2,6 +2,7 @@ package io.github.fluxkontext.simulator;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +35,7 @@ final class Reply {
     }
 
     static Reply rawJson(int status, String json) {
-        return new Reply(status, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+        return new Reply(status, "application/json", json.getBytes(StandardCharsets.UTF_8), null);
     }
 
     static Reply bytes(int status, String contentType, byte[] body) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 final class SimulatorContext {
 
     final SimulatorConfig config;
+    final LiveSettings settings;
     final Clock clock;
     final Urls urls;
     final JobEngine engine;
@@ -13,9 +14,10 @@ final class SimulatorContext {
     final FileLookup files;
     private volatile boolean closing;
 
-    SimulatorContext(SimulatorConfig config, Clock clock, Urls urls, JobEngine engine, FileStore uploads,
-                     FileLookup files) {
+    SimulatorContext(SimulatorConfig config, LiveSettings settings, Clock clock, Urls urls, JobEngine engine,
+                     FileStore uploads, FileLookup files) {
         this.config = config;
+        this.settings = settings;
         this.clock = clock;
         this.urls = urls;
         this.engine = engine;

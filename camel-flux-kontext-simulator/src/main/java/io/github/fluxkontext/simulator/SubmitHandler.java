@@ -96,7 +96,8 @@ final class SubmitHandler implements RouteHandler {
 
     /** The sync host holds the connection until the job is done, then answers like the result URL. */
     private Reply waitForResult(Job job) {
-        Duration limit = ctx.config.queueTime().plus(ctx.config.runTime()).plus(SYNC_WAIT_SLACK);
+        LiveSettings.Timings t = ctx.settings.timings();
+        Duration limit = t.queueTime().plus(t.runTime()).plus(SYNC_WAIT_SLACK);
         try {
             job.done().get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return ResultHandler.outcomeReply(job, job.view().outcome());

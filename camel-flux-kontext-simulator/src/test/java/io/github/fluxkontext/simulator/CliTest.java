@@ -23,7 +23,7 @@ class CliTest {
 
     @Test
     void optionsConfigureTheSimulator() {
-        FalSimulator.Builder b = FalSimulatorMain.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
+        FalSimulatorBuilder b = FalSimulatorMain.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
                 "--key", "k:s", "--queue-time", "10ms", "--run-time", "20ms", "--runners", "2",
                 "--image-scale", "0.125", "--result-ttl", "1m", "--sse-keep-alive", "1s", "--validate-at-submit"});
         try (FalSimulator sim = b.start()) {
