@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * Starting a simulator sets the system property {@code sun.net.httpserver.maxIdleConnections} to 2048
- * unless it is set already: the JDK's HTTP server otherwise silently closes connections beyond 200 idle
- * ones. The JDK reads it once, when the JVM's first HTTP server is created.
+ * Starting a simulator sets two system properties of the JDK's HTTP server, each unless it is set
+ * already: {@code sun.net.httpserver.maxIdleConnections=2048} (otherwise connections beyond 200 idle
+ * ones are closed without notice) and {@code sun.net.httpserver.nodelay=true} (otherwise the body of
+ * an answer can wait about 40 ms for the client's delayed ACK). The JDK reads them once, when the
+ * JVM's first HTTP server is created.
  */
 public final class FalSimulator implements AutoCloseable {
 
@@ -52,8 +54,8 @@ public final class FalSimulator implements AutoCloseable {
 
     /**
      * Starts a simulator made by {@link FalSimulatorBuilder#build()} (named so because the static
-     * {@link #start()} takes that name). Does nothing if already started. Sets
-     * {@code sun.net.httpserver.maxIdleConnections} first (see the class comment).
+     * {@link #start()} takes that name). Does nothing if already started. Sets the JDK server's
+     * {@code maxIdleConnections} and {@code nodelay} properties first (see the class comment).
      *
      * @throws UncheckedIOException if the port cannot be bound
      */
@@ -126,6 +128,15 @@ public final class FalSimulator implements AutoCloseable {
         settings.setForeignUrlBase(base);
     }
 
+    /**
+     * Status streams open now: a stream is open from its headers until the COMPLETED event went out,
+     * a fault broke it, or a write found its client gone (at the latest the next {@code : ping}).
+     */
+    public int openStreams() {
+        SimulatorServer s = server;
+        return s == null ? 0 : s.openStreams();
+    }
+
     /** From now on the job's result and files answer as expired. */
     public void expireResult(String requestId) {
         Job job = context().engine.job(requestId);
@@ -135,11 +146,14 @@ public final class FalSimulator implements AutoCloseable {
         job.expireNow();
     }
 
-    /** Forgets jobs, journal and faults (unfinished jobs complete with an error first). Uploads are kept. */
+    /**
+     * Forgets jobs, journal and faults (unfinished jobs complete with an error first, so their status
+     * streams end; silent streams are cut). Uploads are kept.
+     */
     public void reset() {
         SimulatorServer s = server;
         if (s != null) {
-            s.ctx.engine.reset();
+            s.reset();
         }
         journal.clear();
         faults.clear();

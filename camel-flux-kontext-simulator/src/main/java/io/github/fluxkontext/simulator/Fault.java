@@ -10,17 +10,20 @@ import java.util.Objects;
  * sim.faults().add(Fault.on(FalOperation.SUBMIT).status(429).retryAfter("2").times(2));
  * sim.faults().add(Fault.on(FalOperation.STATUS).status(503).probability(0.3).always());
  * sim.faults().add(Fault.on(FalOperation.JOB).failJob(503, "runner_disconnected", "Runner disconnected"));
+ * sim.faults().add(Fault.on(FalOperation.STATUS_STREAM).breakStreamAfterEvents(1));
  * }</pre>
  *
  * An HTTP fault with nothing but matching rules answers 500. A fault is copied when added, so one
  * instance can be added several times. What it does is kept per kind ({@link HttpFault},
- * {@link JobFault}); the matching rules (times, probability, request id) are common to all.
+ * {@link JobFault}, {@link StreamFault}); the matching rules (times, probability, request id) are
+ * common to all.
  */
 public final class Fault {
 
     private final FalOperation operation;
     private HttpFault http = HttpFault.NONE;
     private JobFault job;
+    private StreamFault stream;
     private int times = 1;
     private double probability = 1.0;
     private String requestId;
@@ -95,14 +98,48 @@ public final class Fault {
      * {@code {"detail":message,"error_type":errorType}} and header {@code X-Fal-Error-Type}.
      */
     public Fault failJob(int httpStatus, String errorType, String message) {
-        if (operation != FalOperation.JOB) {
-            throw new IllegalStateException("failJob is only for Fault.on(FalOperation.JOB)");
-        }
+        requireOperation(FalOperation.JOB, "failJob");
         if (httpStatus < 400 || httpStatus > 599) {
             throw new IllegalArgumentException("a failed job answers a 4xx or 5xx status, not " + httpStatus);
         }
         job = new JobFault(httpStatus, Objects.requireNonNull(errorType, "errorType"),
                 Objects.requireNonNull(message, "message"));
+        return this;
+    }
+
+    /**
+     * Only with {@code on(STATUS_STREAM)}: answer 200 with the status as {@code application/json}
+     * instead of an event stream, as a server that does not stream would.
+     */
+    public Fault notEventStream() {
+        return stream(new StreamFault(StreamFault.Kind.NOT_EVENT_STREAM, 0), "notEventStream");
+    }
+
+    /**
+     * Only with {@code on(STATUS_STREAM)}: the stream sends {@code n} events (with pings as usual), then
+     * the connection is closed abruptly, in the middle of the body. It never carries COMPLETED: if the
+     * job completes first, the connection breaks instead. 0 breaks it right after the headers.
+     */
+    public Fault breakStreamAfterEvents(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("events must be >= 0");
+        }
+        return stream(new StreamFault(StreamFault.Kind.BREAK, n), "breakStreamAfterEvents");
+    }
+
+    /**
+     * Only with {@code on(STATUS_STREAM)}: 200 with {@code text/event-stream} headers, then nothing at
+     * all (no events, no pings) until the client gives up. It holds no thread; since nothing is
+     * written the simulator cannot see the client leave, so the connection stays open (and counted by
+     * {@link FalSimulator#openStreams()}) until {@link FalSimulator#reset()} or close.
+     */
+    public Fault silentStream() {
+        return stream(new StreamFault(StreamFault.Kind.SILENT, 0), "silentStream");
+    }
+
+    private Fault stream(StreamFault f, String what) {
+        requireOperation(FalOperation.STATUS_STREAM, what);
+        stream = f;
         return this;
     }
 
@@ -136,6 +173,12 @@ public final class Fault {
         return this;
     }
 
+    private void requireOperation(FalOperation op, String what) {
+        if (operation != op) {
+            throw new IllegalStateException(what + " is only for Fault.on(FalOperation." + op + ")");
+        }
+    }
+
     private void requireHttp(String what) {
         if (operation == FalOperation.JOB) {
             throw new IllegalStateException(what + " is for HTTP faults; Fault.on(JOB) only takes failJob");
@@ -159,10 +202,15 @@ public final class Fault {
         return job != null ? job : JobFault.DEFAULT;
     }
 
+    /** The stream misbehaviour, or null. */
+    StreamFault stream() {
+        return stream;
+    }
+
     /** Whether this HTTP fault replaces the normal answer by its own status/body. */
     boolean replacesAnswer() {
         // headers alone do not make an answer; a fault with no other effect is a plain 500
-        return http.status() != null || http.body() != null || !http.hasEffect();
+        return http.status() != null || http.body() != null || (!http.hasEffect() && stream == null);
     }
 
     int initialTimes() {
@@ -177,6 +225,7 @@ public final class Fault {
         Fault f = new Fault(operation);
         f.http = http;
         f.job = job;
+        f.stream = stream;
         f.times = times;
         f.probability = probability;
         f.requestId = requestId;
@@ -190,6 +239,8 @@ public final class Fault {
                 + (http.dropBefore() ? " drop" : "") + (http.dropAfter() ? " dropAfterHandling" : "")
                 + (http.delay() != null ? " delay=" + http.delay() : "")
                 + (job != null ? " failJob=" + job.httpStatus() + "/" + job.errorType() : "")
+                + (stream != null ? " stream=" + stream.kind() + (stream.kind() == StreamFault.Kind.BREAK
+                        ? "@" + stream.events() : "") : "")
                 + (times < 0 ? " always" : " times=" + times)
                 + (probability < 1 ? " p=" + probability : "")
                 + (requestId != null ? " id=" + requestId : "") + "]";
