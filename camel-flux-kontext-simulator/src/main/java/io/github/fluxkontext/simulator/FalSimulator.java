@@ -137,6 +137,27 @@ public final class FalSimulator implements AutoCloseable {
         return s == null ? 0 : s.openStreams();
     }
 
+    /**
+     * Where the public key that verifies webhook signatures is published (no auth needed):
+     * {@code <baseUrl>/.well-known/jwks.json}, the simulator's stand-in for fal's JWKS URL.
+     */
+    public String jwksUrl() {
+        return baseUrl() + "/.well-known/jwks.json";
+    }
+
+    /**
+     * Makes a new webhook signing key: from now on callbacks are signed with it and the JWKS lists
+     * only it (a receiver that cached the old key must fetch the JWKS again).
+     */
+    public void rotateWebhookKey() {
+        running().rotateWebhookKey();
+    }
+
+    /** The webhook delivery attempts so far, oldest first (cleared by {@link #reset()} and {@code journal().clear()}). */
+    public List<WebhookDelivery> webhookDeliveries() {
+        return journal.webhookDeliveries();
+    }
+
     /** From now on the job's result and files answer as expired. */
     public void expireResult(String requestId) {
         Job job = context().engine.job(requestId);
@@ -147,8 +168,9 @@ public final class FalSimulator implements AutoCloseable {
     }
 
     /**
-     * Forgets jobs, journal and faults (unfinished jobs complete with an error first, so their status
-     * streams end; silent streams are cut). Uploads are kept.
+     * Forgets jobs, journal (webhook deliveries included) and faults. Unfinished jobs complete with an
+     * error first, so their status streams end; silent streams are cut; webhook deliveries not made
+     * yet (retries included) are dropped. Uploads are kept.
      */
     public void reset() {
         SimulatorServer s = server;

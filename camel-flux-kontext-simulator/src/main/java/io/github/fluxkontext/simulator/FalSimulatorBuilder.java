@@ -1,6 +1,7 @@
 package io.github.fluxkontext.simulator;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Objects;
  */
 public final class FalSimulatorBuilder {
 
+    /** Nine retries after the first attempt, about two hours in all: fal's "10 attempts over 2 hours". */
+    static final List<Duration> DEFAULT_WEBHOOK_RETRY_DELAYS = List.of(Duration.ofSeconds(15), Duration.ofSeconds(30),
+            Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+            Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofMinutes(50));
+
     private String host = "127.0.0.1";
     private int port;
     private String apiKey;
@@ -22,6 +28,9 @@ public final class FalSimulatorBuilder {
     private double imageScale = 1.0;
     private Duration sseKeepAlive = Duration.ofSeconds(15);
     private boolean validateAtSubmit;
+    private String webhookUserId = "sim-user";
+    private List<Duration> webhookRetryDelays = DEFAULT_WEBHOOK_RETRY_DELAYS;
+    private Duration webhookTimeout = Duration.ofSeconds(15);
 
     FalSimulatorBuilder() {
     }
@@ -108,10 +117,38 @@ public final class FalSimulatorBuilder {
         return this;
     }
 
+    /** The {@code X-Fal-Webhook-User-Id} of webhook deliveries, also signed (default {@code sim-user}). */
+    public FalSimulatorBuilder webhookUserId(String userId) {
+        if (userId == null || userId.isBlank() || userId.contains("\n")) {
+            throw new IllegalArgumentException("webhookUserId must be a non-blank single line");
+        }
+        this.webhookUserId = userId;
+        return this;
+    }
+
+    /**
+     * Waits before each retry of a webhook delivery that failed (non-2xx answer, connection error,
+     * timeout, or {@link Fault#failDelivery()}): the list's size is the number of retries, empty for
+     * none. Default: 15s, 30s, 1m, 2m, 5m, 10m, 20m, 30m, 50m -- ten attempts over about two hours, as
+     * fal says. Tests use e.g. {@code List.of(Duration.ofMillis(50), Duration.ofMillis(100))}.
+     */
+    public FalSimulatorBuilder webhookRetryDelays(List<Duration> delays) {
+        Objects.requireNonNull(delays, "delays").forEach(d -> Durations.requireNonNegative(d, "webhook retry delay"));
+        this.webhookRetryDelays = List.copyOf(delays);
+        return this;
+    }
+
+    /** How long a webhook delivery may take, connecting included, before it counts as failed (default 15s). */
+    public FalSimulatorBuilder webhookTimeout(Duration d) {
+        this.webhookTimeout = Durations.requirePositive(d, "webhookTimeout");
+        return this;
+    }
+
     /** A simulator with these settings, not started; call {@link FalSimulator#startServer()}. */
     public FalSimulator build() {
         return new FalSimulator(new SimulatorConfig(host, port, apiKey, runners, resultTtl, imageScale, sseKeepAlive,
-                validateAtSubmit), new LiveSettings(new LiveSettings.Timings(queueTime, runTime)));
+                validateAtSubmit, webhookUserId, webhookRetryDelays, webhookTimeout),
+                new LiveSettings(new LiveSettings.Timings(queueTime, runTime)));
     }
 
     /** Builds and starts. */

@@ -11,11 +11,12 @@ import java.util.Objects;
  * sim.faults().add(Fault.on(FalOperation.STATUS).status(503).probability(0.3).always());
  * sim.faults().add(Fault.on(FalOperation.JOB).failJob(503, "runner_disconnected", "Runner disconnected"));
  * sim.faults().add(Fault.on(FalOperation.STATUS_STREAM).breakStreamAfterEvents(1));
+ * sim.faults().add(Fault.on(FalOperation.WEBHOOK).failDelivery().times(2));
  * }</pre>
  *
  * An HTTP fault with nothing but matching rules answers 500. A fault is copied when added, so one
  * instance can be added several times. What it does is kept per kind ({@link HttpFault},
- * {@link JobFault}, {@link StreamFault}); the matching rules (times, probability, request id) are
+ * {@link JobFault}, {@link StreamFault}, {@link WebhookFault}); the matching rules (times, probability, request id) are
  * common to all.
  */
 public final class Fault {
@@ -24,6 +25,8 @@ public final class Fault {
     private HttpFault http = HttpFault.NONE;
     private JobFault job;
     private StreamFault stream;
+    private WebhookFault webhook;
+    private Duration staleBy;
     private int times = 1;
     private double probability = 1.0;
     private String requestId;
@@ -33,7 +36,8 @@ public final class Fault {
     }
 
     /**
-     * A fault for one operation; null means any HTTP operation (never {@link FalOperation#JOB}).
+     * A fault for one operation; null means any HTTP request (never {@link FalOperation#JOB} nor
+     * {@link FalOperation#WEBHOOK}).
      */
     public static Fault on(FalOperation op) {
         return new Fault(op);
@@ -143,6 +147,44 @@ public final class Fault {
         return this;
     }
 
+    /**
+     * Only with {@code on(WEBHOOK)}: the delivery is signed over other bytes, so its signature does
+     * not verify (headers and body are as usual).
+     */
+    public Fault badSignature() {
+        return webhook(WebhookFault.BAD_SIGNATURE, "badSignature");
+    }
+
+    /**
+     * Only with {@code on(WEBHOOK)}: the delivery's timestamp is {@code age} in the past, and the
+     * signature is over that timestamp (it verifies; only its age is wrong).
+     */
+    public Fault staleTimestamp(Duration age) {
+        webhook(WebhookFault.STALE_TIMESTAMP, "staleTimestamp");
+        staleBy = Durations.requireNonNegative(age, "age");
+        return this;
+    }
+
+    /** Only with {@code on(WEBHOOK)}: the same signed callback (body, timestamp, signature) is delivered twice. */
+    public Fault duplicateDelivery() {
+        return webhook(WebhookFault.DUPLICATE_DELIVERY, "duplicateDelivery");
+    }
+
+    /**
+     * Only with {@code on(WEBHOOK)}: this attempt fails on the simulator's side: the connection is
+     * closed in the middle of the request body, so the receiver gets a broken request, and the
+     * delivery is retried on the schedule.
+     */
+    public Fault failDelivery() {
+        return webhook(WebhookFault.FAIL_DELIVERY, "failDelivery");
+    }
+
+    private Fault webhook(WebhookFault f, String what) {
+        requireOperation(FalOperation.WEBHOOK, what);
+        webhook = f;
+        return this;
+    }
+
     /** Applies to the next n matching requests (default 1). */
     public Fault times(int n) {
         if (n < 1) {
@@ -180,15 +222,15 @@ public final class Fault {
     }
 
     private void requireHttp(String what) {
-        if (operation == FalOperation.JOB) {
-            throw new IllegalStateException(what + " is for HTTP faults; Fault.on(JOB) only takes failJob");
+        if (operation != null && !operation.isRequest()) {
+            throw new IllegalStateException(what + " is for HTTP faults, not for Fault.on(" + operation + ")");
         }
     }
 
     // --- read by the simulator -------------------------------------------------------------
 
     boolean matches(FalOperation op, String id) {
-        if (operation == null ? op == FalOperation.JOB : operation != op) {
+        if (operation == null ? !op.isRequest() : operation != op) {
             return false;
         }
         return requestId == null || requestId.equals(id);
@@ -205,6 +247,16 @@ public final class Fault {
     /** The stream misbehaviour, or null. */
     StreamFault stream() {
         return stream;
+    }
+
+    /** The webhook misdelivery, or null. */
+    WebhookFault webhook() {
+        return webhook;
+    }
+
+    /** How far in the past a {@link WebhookFault#STALE_TIMESTAMP} puts the timestamp. */
+    Duration staleBy() {
+        return staleBy;
     }
 
     /** Whether this HTTP fault replaces the normal answer by its own status/body. */
@@ -226,6 +278,8 @@ public final class Fault {
         f.http = http;
         f.job = job;
         f.stream = stream;
+        f.webhook = webhook;
+        f.staleBy = staleBy;
         f.times = times;
         f.probability = probability;
         f.requestId = requestId;
@@ -241,6 +295,7 @@ public final class Fault {
                 + (job != null ? " failJob=" + job.httpStatus() + "/" + job.errorType() : "")
                 + (stream != null ? " stream=" + stream.kind() + (stream.kind() == StreamFault.Kind.BREAK
                         ? "@" + stream.events() : "") : "")
+                + (webhook != null ? " webhook=" + webhook + (staleBy != null ? "@" + staleBy : "") : "")
                 + (times < 0 ? " always" : " times=" + times)
                 + (probability < 1 ? " p=" + probability : "")
                 + (requestId != null ? " id=" + requestId : "") + "]";

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads, all daemons named {@code fal-sim-<n>-...}: {@code http-} answers requests (a few; no
  * handler waits, so it needs no more however many requests or streams are open), {@code stream-}
  * writes status stream events, {@code scheduler-} runs every timer (queue and run times, pings, delays),
- * {@code worker-} builds outputs and renders images; plus the JDK server's one dispatcher thread.
+ * {@code worker-} builds outputs, renders images and sends webhooks; plus the JDK server's one
+ * dispatcher thread, and the selector thread of the JDK HTTP client once a webhook was sent.
  */
 final class SimulatorServer {
 
@@ -49,6 +50,8 @@ final class SimulatorServer {
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor streamPool;
     private final EventStreams streams;
+    private final WebhookKeys webhookKeys = new WebhookKeys();
+    private final WebhookSender webhooks;
 
     private SimulatorServer(SimulatorConfig config, LiveSettings settings, SimulatorJournal journal, FaultPlan faults,
                             String threadPrefix) {
@@ -73,7 +76,7 @@ final class SimulatorServer {
         InputImages inputs = new InputImages(this::ownFile);
         ImageRenderer renderer = new ImageRenderer(inputs);
         KontextModel model = new KontextModel(faults, inputs, renderer, urls, config.imageScale());
-        WebhookSender webhooks = new WebhookSender(workers);
+        webhooks = new WebhookSender(config, webhookKeys, faults, journal, scheduler, workers, clock);
         JobEngine engine = new JobEngine(scheduler, workers, clock, config.runners(), settings, config.resultTtl(),
                 model::run, webhooks::deliver);
         ctx = new SimulatorContext(config, settings, clock, urls, engine, uploads,
@@ -81,7 +84,7 @@ final class SimulatorServer {
         streams = new EventStreams(engine, urls, config.sseKeepAlive().toNanos(), streamPool, scheduler);
 
         server.createContext("/", new Router(ctx, new Auth(config.apiKey()), faults, journal,
-                handlers(ctx, streams), scheduler, httpPool));
+                handlers(ctx, streams, webhookKeys), scheduler, httpPool));
         server.setExecutor(httpPool);
         server.start();
         scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
@@ -117,7 +120,8 @@ final class SimulatorServer {
         }
     }
 
-    private static Map<FalOperation, RouteHandler> handlers(SimulatorContext ctx, EventStreams streams) {
+    private static Map<FalOperation, RouteHandler> handlers(SimulatorContext ctx, EventStreams streams,
+                                                            WebhookKeys keys) {
         Map<FalOperation, RouteHandler> handlers = new EnumMap<>(FalOperation.class);
         handlers.put(FalOperation.SUBMIT, new SubmitHandler(ctx));
         handlers.put(FalOperation.STATUS, new StatusHandler(ctx));
@@ -128,6 +132,7 @@ final class SimulatorServer {
         handlers.put(FalOperation.STORAGE_INITIATE, storage);
         handlers.put(FalOperation.STORAGE_UPLOAD, storage);
         handlers.put(FalOperation.FILE, new FilesHandler(ctx));
+        handlers.put(FalOperation.JWKS, (req, route) -> Reply.json(200, keys.jwks()));
         return handlers;
     }
 
@@ -144,10 +149,15 @@ final class SimulatorServer {
         return streams.count();
     }
 
-    /** Forgets all jobs (their streams end with an error event) and ends silent streams. */
+    /** Forgets all jobs (their streams end with an error event), ends silent streams, drops pending webhooks. */
     void reset() {
+        webhooks.forgetPending();
         ctx.engine.reset();
         streams.abortSilent();
+    }
+
+    void rotateWebhookKey() {
+        webhookKeys.rotate();
     }
 
     private void sweep() {
