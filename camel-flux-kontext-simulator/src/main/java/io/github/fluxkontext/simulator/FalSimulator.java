@@ -33,6 +33,7 @@ public final class FalSimulator implements AutoCloseable {
     private final int instance = INSTANCES.incrementAndGet();
     private final SimulatorJournal journal = new SimulatorJournal();
     private final FaultPlan faults = new FaultPlan();
+    private final WebhookKeys webhookKeys = new WebhookKeys();
     private final Object lifecycle = new Object();
 
     private volatile SimulatorServer server; // set once, at start
@@ -65,7 +66,7 @@ public final class FalSimulator implements AutoCloseable {
                 throw new IllegalStateException("This simulator was closed; build a new one");
             }
             if (server == null) {
-                server = SimulatorServer.start(config, settings, journal, faults, threadPrefix());
+                server = SimulatorServer.start(config, settings, journal, faults, webhookKeys, threadPrefix());
                 LOG.log(System.Logger.Level.INFO, "fal simulator listening on {0}", baseUrl());
             }
             return this;
@@ -150,7 +151,7 @@ public final class FalSimulator implements AutoCloseable {
      * only it (a receiver that cached the old key must fetch the JWKS again).
      */
     public void rotateWebhookKey() {
-        running().rotateWebhookKey();
+        webhookKeys.rotate();
     }
 
     /** The webhook delivery attempts so far, oldest first (cleared by {@link #reset()} and {@code journal().clear()}). */

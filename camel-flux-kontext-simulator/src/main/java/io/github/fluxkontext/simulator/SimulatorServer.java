@@ -50,11 +50,10 @@ final class SimulatorServer {
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor streamPool;
     private final EventStreams streams;
-    private final WebhookKeys webhookKeys = new WebhookKeys();
     private final WebhookSender webhooks;
 
     private SimulatorServer(SimulatorConfig config, LiveSettings settings, SimulatorJournal journal, FaultPlan faults,
-                            String threadPrefix) {
+                            WebhookKeys webhookKeys, String threadPrefix) {
         tuneJdkServer();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
@@ -97,8 +96,8 @@ final class SimulatorServer {
      * @throws UncheckedIOException if the port cannot be bound
      */
     static SimulatorServer start(SimulatorConfig config, LiveSettings settings, SimulatorJournal journal,
-                                 FaultPlan faults, String threadPrefix) {
-        return new SimulatorServer(config, settings, journal, faults, threadPrefix);
+                                 FaultPlan faults, WebhookKeys webhookKeys, String threadPrefix) {
+        return new SimulatorServer(config, settings, journal, faults, webhookKeys, threadPrefix);
     }
 
     /**
@@ -156,9 +155,6 @@ final class SimulatorServer {
         streams.abortSilent();
     }
 
-    void rotateWebhookKey() {
-        webhookKeys.rotate();
-    }
 
     private void sweep() {
         try {
