@@ -37,7 +37,7 @@ class WebhookTest {
     final FalSimulatorExtension fal = FalSimulatorExtension.create(b -> b
             .queueTime(Duration.ZERO).runTime(Duration.ZERO).imageScale(0.125)
             .webhookUserId("test-user").webhookRetryDelays(List.of(RETRY, RETRY, RETRY))
-            .webhookTimeout(Duration.ofMillis(500)));
+            .webhookTimeout(Duration.ofSeconds(10)));
 
     private WebhookReceiver receiver;
 
@@ -142,12 +142,16 @@ class WebhookTest {
     }
 
     @Test
-    void aReceiverThatDoesNotAnswerTimesOutAndIsTriedAgain(FalSimulator sim) throws Exception {
+    void aReceiverThatDoesNotAnswerTimesOutAndIsTriedAgain() throws Exception {
         AtomicInteger requests = new AtomicInteger();
         receiver.answer(r -> requests.incrementAndGet() == 1 ? 0 : 200);
-        submitWithWebhook(sim, receiver.url(), "slow receiver");
-        List<WebhookDelivery> d = awaitDeliveries(sim, 2);
-        assertEquals(List.of(-1, 200), d.stream().map(WebhookDelivery::status).toList());
+        try (FalSimulator sim = FalSimulator.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO)
+                .webhookRetryDelays(List.of(RETRY)).webhookTimeout(Duration.ofMillis(300)).start()) {
+            submitWithWebhook(sim, receiver.url(), "slow receiver");
+            List<WebhookDelivery> d = awaitDeliveries(sim, 2);
+            assertEquals(List.of(-1, 200), d.stream().map(WebhookDelivery::status).toList());
+            assertFalse(d.get(1).at().isBefore(d.get(0).at().plus(Duration.ofMillis(300))), "after the timeout");
+        }
     }
 
     @Test
