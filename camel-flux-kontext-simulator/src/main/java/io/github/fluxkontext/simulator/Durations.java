@@ -2,8 +2,9 @@ package io.github.fluxkontext.simulator;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 
-/** Parses the CLI's durations: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} or plain milliseconds. */
+/** Duration checks, and the CLI's durations: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h} or plain milliseconds. */
 final class Durations {
 
     private Durations() {
@@ -28,5 +29,20 @@ final class Durations {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Not a duration: '" + text + "' (use e.g. 500ms, 2s, 1m or millis)", e);
         }
+    }
+
+    static Duration requireNonNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+        return d;
+    }
+
+    static Duration requirePositive(Duration d, String name) {
+        if (requireNonNegative(d, name).isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0");
+        }
+        return d;
     }
 }

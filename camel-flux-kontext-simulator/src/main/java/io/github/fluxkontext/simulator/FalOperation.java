@@ -18,8 +18,20 @@ public enum FalOperation {
     STORAGE_UPLOAD,
     /** {@code GET /files/...}: a generated image or an uploaded file. */
     FILE,
+    /** {@code GET /.well-known/jwks.json}: the public key that verifies webhook signatures (no auth). */
+    JWKS,
     /** Not a request: the outcome of a job, for {@link Fault#failJob(int, String, String)}. */
     JOB,
+    /**
+     * Not a request: a webhook delivery the simulator makes, for the webhook faults
+     * ({@link Fault#failDelivery()} and others); deliveries are journalled as {@link WebhookDelivery}.
+     */
+    WEBHOOK,
     /** Anything the simulator does not recognise. */
-    UNKNOWN
+    UNKNOWN;
+
+    /** Whether it is an HTTP request the simulator receives (JOB and WEBHOOK are not). */
+    boolean isRequest() {
+        return this != JOB && this != WEBHOOK;
+    }
 }

@@ -26,11 +26,11 @@ import java.util.function.Consumer;
 public final class FalSimulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback, ParameterResolver {
 
-    private final Consumer<FalSimulator.Builder> customizer;
+    private final Consumer<FalSimulatorBuilder> customizer;
     private volatile FalSimulator simulator;
     private volatile boolean perClass;
 
-    private FalSimulatorExtension(Consumer<FalSimulator.Builder> customizer) {
+    private FalSimulatorExtension(Consumer<FalSimulatorBuilder> customizer) {
         this.customizer = customizer;
     }
 
@@ -40,7 +40,7 @@ public final class FalSimulatorExtension implements BeforeAllCallback, AfterAllC
     }
 
     /** A simulator configured by the customizer, e.g. {@code b -> b.runners(1).imageScale(0.25)}. */
-    public static FalSimulatorExtension create(Consumer<FalSimulator.Builder> customizer) {
+    public static FalSimulatorExtension create(Consumer<FalSimulatorBuilder> customizer) {
         return new FalSimulatorExtension(Objects.requireNonNull(customizer, "customizer"));
     }
 
@@ -103,7 +103,7 @@ public final class FalSimulatorExtension implements BeforeAllCallback, AfterAllC
     }
 
     private FalSimulator startNew() {
-        FalSimulator.Builder b = FalSimulator.builder();
+        FalSimulatorBuilder b = FalSimulator.builder();
         customizer.accept(b);
         return b.start();
     }

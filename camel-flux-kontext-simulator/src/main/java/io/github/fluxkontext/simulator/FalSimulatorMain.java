@@ -1,6 +1,9 @@
 package io.github.fluxkontext.simulator;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,15 +28,21 @@ public final class FalSimulatorMain {
             "  --result-ttl D        how long results are kept (default 1h)",
             "  --sse-keep-alive D    ping interval on status streams (default 15s)",
             "  --validate-at-submit  answer invalid Kontext input with 422 at submit",
+            "  --webhook-user-id ID  X-Fal-Webhook-User-Id of webhook deliveries (default sim-user)",
+            "  --webhook-retry-delays D,D,...",
+            "                        waits before each retry of a failed webhook delivery, or 'none'",
+            "                        (default 15s,30s,1m,2m,5m,10m,20m,30m,50m: 10 attempts in ~2h)",
+            "  --webhook-timeout D   time a webhook delivery may take (default 15s)",
             "  --help                this text",
-            "Durations: 500ms, 2s, 1m, 1h or plain milliseconds.");
+            "Durations: 500ms, 2s, 1m, 1h or plain milliseconds.",
+            "Webhooks are signed with Ed25519; the key is at <base URL>/.well-known/jwks.json.");
 
     private FalSimulatorMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         PrintStream out = System.out;
-        FalSimulator.Builder builder;
+        FalSimulatorBuilder builder;
         try {
             builder = parse(args);
         } catch (IllegalArgumentException e) {
@@ -55,13 +64,14 @@ public final class FalSimulatorMain {
         out.println("fal simulator listening on " + sim.baseUrl()
                 + (sim.apiKey() == null ? " (any key accepted)" : " (key required)"));
         out.println("Point fal clients at it, e.g. FAL_SIM_URL=" + sim.baseUrl());
+        out.println("Webhook signatures verify with the key at " + sim.jwksUrl());
         out.flush();
         stopped.await();
     }
 
     /** The builder for these arguments, or null if help was asked for. */
-    static FalSimulator.Builder parse(String[] args) {
-        FalSimulator.Builder b = FalSimulator.builder();
+    static FalSimulatorBuilder parse(String[] args) {
+        FalSimulatorBuilder b = FalSimulator.builder();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -79,6 +89,9 @@ public final class FalSimulatorMain {
                 case "--image-scale" -> b.imageScale(parseDouble(a, value(args, ++i, a)));
                 case "--result-ttl" -> b.resultTtl(Durations.parse(value(args, ++i, a)));
                 case "--sse-keep-alive" -> b.sseKeepAlive(Durations.parse(value(args, ++i, a)));
+                case "--webhook-user-id" -> b.webhookUserId(value(args, ++i, a));
+                case "--webhook-retry-delays" -> b.webhookRetryDelays(durations(value(args, ++i, a)));
+                case "--webhook-timeout" -> b.webhookTimeout(Durations.parse(value(args, ++i, a)));
                 default -> throw new IllegalArgumentException("Unknown option: " + a);
             }
         }
@@ -90,6 +103,14 @@ public final class FalSimulatorMain {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    /** {@code 50ms,1s,2m}, or {@code none} for an empty list. */
+    private static List<Duration> durations(String v) {
+        if (v.isBlank() || v.trim().equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(",")).map(Durations::parse).toList();
     }
 
     private static int parseInt(String option, String v) {

@@ -1,8 +1,6 @@
 package io.github.fluxkontext.simulator;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,23 +10,23 @@ import java.util.Objects;
  * sim.faults().add(Fault.on(FalOperation.SUBMIT).status(429).retryAfter("2").times(2));
  * sim.faults().add(Fault.on(FalOperation.STATUS).status(503).probability(0.3).always());
  * sim.faults().add(Fault.on(FalOperation.JOB).failJob(503, "runner_disconnected", "Runner disconnected"));
+ * sim.faults().add(Fault.on(FalOperation.STATUS_STREAM).breakStreamAfterEvents(1));
+ * sim.faults().add(Fault.on(FalOperation.WEBHOOK).failDelivery().times(2));
  * }</pre>
  *
  * An HTTP fault with nothing but matching rules answers 500. A fault is copied when added, so one
- * instance can be added several times.
+ * instance can be added several times. What it does is kept per kind ({@link HttpFault},
+ * {@link JobFault}, {@link StreamFault}, {@link WebhookFault}); the matching rules (times, probability, request id) are
+ * common to all.
  */
 public final class Fault {
 
     private final FalOperation operation;
-    private Integer status;
-    private String body;
-    private final Map<String, String> headers = new LinkedHashMap<>();
-    private boolean dropBefore;
-    private boolean dropAfter;
-    private Duration delay;
-    private Integer jobStatus;
-    private String jobErrorType;
-    private String jobMessage;
+    private HttpFault http = HttpFault.NONE;
+    private JobFault job;
+    private StreamFault stream;
+    private WebhookFault webhook;
+    private Duration staleBy;
     private int times = 1;
     private double probability = 1.0;
     private String requestId;
@@ -38,7 +36,8 @@ public final class Fault {
     }
 
     /**
-     * A fault for one operation; null means any HTTP operation (never {@link FalOperation#JOB}).
+     * A fault for one operation; null means any HTTP request (never {@link FalOperation#JOB} nor
+     * {@link FalOperation#WEBHOOK}).
      */
     public static Fault on(FalOperation op) {
         return new Fault(op);
@@ -50,7 +49,7 @@ public final class Fault {
             throw new IllegalArgumentException("HTTP status out of range: " + code);
         }
         requireHttp("status");
-        this.status = code;
+        http = http.withStatus(code);
         return this;
     }
 
@@ -62,28 +61,28 @@ public final class Fault {
     /** Adds a response header, e.g. {@code ("X-Fal-Request-Timeout-Type", "user")}. */
     public Fault header(String name, String value) {
         requireHttp("header");
-        headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        http = http.withHeader(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return this;
     }
 
     /** The JSON body to answer instead of the default one. */
     public Fault body(String json) {
         requireHttp("body");
-        this.body = Objects.requireNonNull(json, "json");
+        http = http.withBody(Objects.requireNonNull(json, "json"));
         return this;
     }
 
     /** The request is read but not handled (no job is created); the connection is closed with no answer. */
     public Fault dropConnection() {
         requireHttp("dropConnection");
-        this.dropBefore = true;
+        http = http.droppingBefore();
         return this;
     }
 
     /** The request is handled normally (a submit creates its job), then the connection is closed instead of answering. */
     public Fault dropConnectionAfterHandling() {
         requireHttp("dropConnectionAfterHandling");
-        this.dropAfter = true;
+        http = http.droppingAfter();
         return this;
     }
 
@@ -93,7 +92,7 @@ public final class Fault {
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException("delay must be >= 0");
         }
-        this.delay = d;
+        http = http.withDelay(d);
         return this;
     }
 
@@ -103,15 +102,86 @@ public final class Fault {
      * {@code {"detail":message,"error_type":errorType}} and header {@code X-Fal-Error-Type}.
      */
     public Fault failJob(int httpStatus, String errorType, String message) {
-        if (operation != FalOperation.JOB) {
-            throw new IllegalStateException("failJob is only for Fault.on(FalOperation.JOB)");
-        }
+        requireOperation(FalOperation.JOB, "failJob");
         if (httpStatus < 400 || httpStatus > 599) {
             throw new IllegalArgumentException("a failed job answers a 4xx or 5xx status, not " + httpStatus);
         }
-        this.jobStatus = httpStatus;
-        this.jobErrorType = Objects.requireNonNull(errorType, "errorType");
-        this.jobMessage = Objects.requireNonNull(message, "message");
+        job = new JobFault(httpStatus, Objects.requireNonNull(errorType, "errorType"),
+                Objects.requireNonNull(message, "message"));
+        return this;
+    }
+
+    /**
+     * Only with {@code on(STATUS_STREAM)}: answer 200 with the status as {@code application/json}
+     * instead of an event stream, as a server that does not stream would.
+     */
+    public Fault notEventStream() {
+        return stream(new StreamFault(StreamFault.Kind.NOT_EVENT_STREAM, 0), "notEventStream");
+    }
+
+    /**
+     * Only with {@code on(STATUS_STREAM)}: the stream sends {@code n} events (with pings as usual), then
+     * the connection is closed abruptly, in the middle of the body. It never carries COMPLETED: if the
+     * job completes first, the connection breaks instead. 0 breaks it right after the headers.
+     */
+    public Fault breakStreamAfterEvents(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("events must be >= 0");
+        }
+        return stream(new StreamFault(StreamFault.Kind.BREAK, n), "breakStreamAfterEvents");
+    }
+
+    /**
+     * Only with {@code on(STATUS_STREAM)}: 200 with {@code text/event-stream} headers, then nothing at
+     * all (no events, no pings) until the client gives up. It holds no thread; since nothing is
+     * written the simulator cannot see the client leave, so the connection stays open (and counted by
+     * {@link FalSimulator#openStreams()}) until {@link FalSimulator#reset()} or close.
+     */
+    public Fault silentStream() {
+        return stream(new StreamFault(StreamFault.Kind.SILENT, 0), "silentStream");
+    }
+
+    private Fault stream(StreamFault f, String what) {
+        requireOperation(FalOperation.STATUS_STREAM, what);
+        stream = f;
+        return this;
+    }
+
+    /**
+     * Only with {@code on(WEBHOOK)}: the delivery is signed over other bytes, so its signature does
+     * not verify (headers and body are as usual).
+     */
+    public Fault badSignature() {
+        return webhook(WebhookFault.BAD_SIGNATURE, "badSignature");
+    }
+
+    /**
+     * Only with {@code on(WEBHOOK)}: the delivery's timestamp is {@code age} in the past, and the
+     * signature is over that timestamp (it verifies; only its age is wrong).
+     */
+    public Fault staleTimestamp(Duration age) {
+        webhook(WebhookFault.STALE_TIMESTAMP, "staleTimestamp");
+        staleBy = Durations.requireNonNegative(age, "age");
+        return this;
+    }
+
+    /** Only with {@code on(WEBHOOK)}: the same signed callback (body, timestamp, signature) is delivered twice. */
+    public Fault duplicateDelivery() {
+        return webhook(WebhookFault.DUPLICATE_DELIVERY, "duplicateDelivery");
+    }
+
+    /**
+     * Only with {@code on(WEBHOOK)}: this attempt fails on the simulator's side: the connection is
+     * closed in the middle of the request body, so the receiver gets a broken request, and the
+     * delivery is retried on the schedule.
+     */
+    public Fault failDelivery() {
+        return webhook(WebhookFault.FAIL_DELIVERY, "failDelivery");
+    }
+
+    private Fault webhook(WebhookFault f, String what) {
+        requireOperation(FalOperation.WEBHOOK, what);
+        webhook = f;
         return this;
     }
 
@@ -145,72 +215,54 @@ public final class Fault {
         return this;
     }
 
+    private void requireOperation(FalOperation op, String what) {
+        if (operation != op) {
+            throw new IllegalStateException(what + " is only for Fault.on(FalOperation." + op + ")");
+        }
+    }
+
     private void requireHttp(String what) {
-        if (operation == FalOperation.JOB) {
-            throw new IllegalStateException(what + " is for HTTP faults; Fault.on(JOB) only takes failJob");
+        if (operation != null && !operation.isRequest()) {
+            throw new IllegalStateException(what + " is for HTTP faults, not for Fault.on(" + operation + ")");
         }
     }
 
     // --- read by the simulator -------------------------------------------------------------
 
-    FalOperation operation() {
-        return operation;
-    }
-
     boolean matches(FalOperation op, String id) {
-        if (operation == null ? op == FalOperation.JOB : operation != op) {
+        if (operation == null ? !op.isRequest() : operation != op) {
             return false;
         }
         return requestId == null || requestId.equals(id);
     }
 
-    Integer statusCode() {
-        return status;
+    HttpFault http() {
+        return http;
     }
 
-    String bodyJson() {
-        return body;
+    JobFault job() {
+        return job != null ? job : JobFault.DEFAULT;
     }
 
-    Map<String, String> headers() {
-        return headers;
+    /** The stream misbehaviour, or null. */
+    StreamFault stream() {
+        return stream;
     }
 
-    boolean dropsBeforeHandling() {
-        return dropBefore;
+    /** The webhook misdelivery, or null. */
+    WebhookFault webhook() {
+        return webhook;
     }
 
-    boolean dropsAfterHandling() {
-        return dropAfter;
-    }
-
-    Duration delayDuration() {
-        return delay;
+    /** How far in the past a {@link WebhookFault#STALE_TIMESTAMP} puts the timestamp. */
+    Duration staleBy() {
+        return staleBy;
     }
 
     /** Whether this HTTP fault replaces the normal answer by its own status/body. */
     boolean replacesAnswer() {
-        if (status != null || body != null) {
-            return true;
-        }
         // headers alone do not make an answer; a fault with no other effect is a plain 500
-        return !dropBefore && !dropAfter && delay == null;
-    }
-
-    int effectiveStatus() {
-        return status != null ? status : 500;
-    }
-
-    int jobStatus() {
-        return jobStatus != null ? jobStatus : 500;
-    }
-
-    String jobErrorType() {
-        return jobErrorType != null ? jobErrorType : "runner_server_error";
-    }
-
-    String jobMessage() {
-        return jobMessage != null ? jobMessage : "Runner server error";
+        return http.status() != null || http.body() != null || (!http.hasEffect() && stream == null);
     }
 
     int initialTimes() {
@@ -223,15 +275,11 @@ public final class Fault {
 
     Fault copy() {
         Fault f = new Fault(operation);
-        f.status = status;
-        f.body = body;
-        f.headers.putAll(headers);
-        f.dropBefore = dropBefore;
-        f.dropAfter = dropAfter;
-        f.delay = delay;
-        f.jobStatus = jobStatus;
-        f.jobErrorType = jobErrorType;
-        f.jobMessage = jobMessage;
+        f.http = http;
+        f.job = job;
+        f.stream = stream;
+        f.webhook = webhook;
+        f.staleBy = staleBy;
         f.times = times;
         f.probability = probability;
         f.requestId = requestId;
@@ -241,10 +289,13 @@ public final class Fault {
     @Override
     public String toString() {
         return "Fault[" + (operation == null ? "ANY" : operation)
-                + (status != null ? " status=" + status : "")
-                + (dropBefore ? " drop" : "") + (dropAfter ? " dropAfterHandling" : "")
-                + (delay != null ? " delay=" + delay : "")
-                + (jobStatus != null ? " failJob=" + jobStatus + "/" + jobErrorType : "")
+                + (http.status() != null ? " status=" + http.status() : "")
+                + (http.dropBefore() ? " drop" : "") + (http.dropAfter() ? " dropAfterHandling" : "")
+                + (http.delay() != null ? " delay=" + http.delay() : "")
+                + (job != null ? " failJob=" + job.httpStatus() + "/" + job.errorType() : "")
+                + (stream != null ? " stream=" + stream.kind() + (stream.kind() == StreamFault.Kind.BREAK
+                        ? "@" + stream.events() : "") : "")
+                + (webhook != null ? " webhook=" + webhook + (staleBy != null ? "@" + staleBy : "") : "")
                 + (times < 0 ? " always" : " times=" + times)
                 + (probability < 1 ? " p=" + probability : "")
                 + (requestId != null ? " id=" + requestId : "") + "]";

@@ -6,11 +6,11 @@ final class FaultReplies {
     private FaultReplies() {
     }
 
-    static Reply reply(Fault fault) {
+    static Reply reply(HttpFault fault) {
         int code = fault.effectiveStatus();
         Reply r;
-        if (fault.bodyJson() != null) {
-            r = Reply.rawJson(code, fault.bodyJson());
+        if (fault.body() != null) {
+            r = Reply.rawJson(code, fault.body());
         } else if (code >= 500) {
             String type = errorType(code);
             r = Reply.json(code, Json.requestError(message(type), type)).header(Outcome.ERROR_TYPE_HEADER, type);

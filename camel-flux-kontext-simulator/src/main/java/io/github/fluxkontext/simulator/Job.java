@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,6 @@ final class Job {
     final long seq;
     final int generation;
     final Instant createdAt;
-    final Instant notBefore;
     final Duration runTime;
     final String webhookUrl;
 
@@ -58,18 +58,17 @@ final class Job {
 
     Job(String requestId, EndpointId endpoint, JsonNode inputNode, Map<String, Object> input,
         List<Map<String, Object>> validationErrors, long seed, boolean lowPriority, long seq, int generation,
-        Instant createdAt, Duration queueTime, Duration runTime, String webhookUrl) {
+        Instant createdAt, Duration runTime, String webhookUrl) {
         this.requestId = requestId;
         this.endpoint = endpoint;
         this.inputNode = inputNode;
-        this.input = java.util.Collections.unmodifiableMap(input);
+        this.input = Collections.unmodifiableMap(input);
         this.validationErrors = List.copyOf(validationErrors);
         this.seed = seed;
         this.lowPriority = lowPriority;
         this.seq = seq;
         this.generation = generation;
         this.createdAt = createdAt;
-        this.notBefore = createdAt.plus(queueTime);
         this.runTime = runTime;
         this.webhookUrl = webhookUrl;
     }

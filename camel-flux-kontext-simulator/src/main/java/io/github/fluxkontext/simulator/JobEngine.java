@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,9 +21,10 @@ import java.util.function.Consumer;
 
 /**
  * The queue: which job runs when. At most {@code runners} jobs are IN_PROGRESS; the others wait in
- * order (normal priority before low, then submission order). One lock guards only the waiting list
+ * order (normal priority before low, then submission order). One lock guards only the waiting line
  * and the runner count; rendering, JSON and IO happen outside it. Timing is driven by the
  * scheduler; finishing work (building outputs, sync_mode rendering) runs on the worker pool.
+ * Queue watchers (the status streams of queued jobs) are told when positions may have changed.
  */
 final class JobEngine {
 
@@ -34,9 +35,6 @@ final class JobEngine {
         Outcome run(Job job, Instant startedAt, Instant now);
     }
 
-    private record Timings(Duration queueTime, Duration runTime) {
-    }
-
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final Clock clock;
@@ -44,18 +42,19 @@ final class JobEngine {
     private final Duration resultTtl;
     private final Model model;
     private final Consumer<Job> onCompleted;
+    private final LiveSettings settings;
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Object lock = new Object();
-    private final List<Job> waiting = new ArrayList<>(); // guarded by lock
+    private final WaitingLine waiting = new WaitingLine(); // guarded by lock
+    private final Set<Runnable> queueWatchers = ConcurrentHashMap.newKeySet();
     private final Map<Job, Long> eligibleAt = new ConcurrentHashMap<>(); // System.nanoTime() a job may start
     private int running; // guarded by lock
     private int generation; // guarded by lock; bumped by reset()
     private long seq; // guarded by lock
-    private volatile Timings timings;
 
     JobEngine(ScheduledExecutorService scheduler, ExecutorService workers, Clock clock, int runners,
-              Duration queueTime, Duration runTime, Duration resultTtl, Model model, Consumer<Job> onCompleted) {
+              LiveSettings settings, Duration resultTtl, Model model, Consumer<Job> onCompleted) {
         this.scheduler = scheduler;
         this.workers = workers;
         this.clock = clock;
@@ -63,37 +62,29 @@ final class JobEngine {
         this.resultTtl = resultTtl;
         this.model = model;
         this.onCompleted = onCompleted;
-        this.timings = new Timings(queueTime, runTime);
-    }
-
-    void setTimings(Duration queueTime, Duration runTime) {
-        this.timings = new Timings(queueTime, runTime);
+        this.settings = settings;
     }
 
     Job submit(EndpointId endpoint, JsonNode inputNode, Map<String, Object> input,
                List<Map<String, Object>> validationErrors, boolean lowPriority, String webhookUrl,
                Duration startTimeout) {
-        Timings t = timings;
+        LiveSettings.Timings t = settings.timings();
         long seed = inputNode != null && inputNode.path("seed").isIntegralNumber()
                 && inputNode.path("seed").canConvertToLong()
                 ? inputNode.path("seed").asLong() : ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
         Job job;
+        boolean overtakes;
         synchronized (lock) {
             job = new Job(UUID.randomUUID().toString(), endpoint, inputNode, input, validationErrors, seed,
-                    lowPriority, seq++, generation, clock.instant(), t.queueTime(), t.runTime(), webhookUrl);
+                    lowPriority, seq++, generation, clock.instant(), t.runTime(), webhookUrl);
             // nanoTime, like the scheduler: the pump scheduled below never finds its job "not yet due"
             eligibleAt.put(job, System.nanoTime() + t.queueTime().toNanos());
             jobs.put(job.requestId, job);
-            int at = waiting.size();
-            if (!lowPriority) {
-                for (int i = 0; i < waiting.size(); i++) {
-                    if (waiting.get(i).lowPriority) {
-                        at = i;
-                        break;
-                    }
-                }
-            }
-            waiting.add(at, job);
+            overtakes = !lowPriority && waiting.hasLowPriority();
+            waiting.add(job);
+        }
+        if (overtakes) {
+            queueMoved(); // the low-priority jobs are one place further back now
         }
         schedule(this::pump, t.queueTime());
         if (startTimeout != null) {
@@ -115,31 +106,32 @@ final class JobEngine {
     /** 0-based number of jobs ahead of this one, or -1 if it is not waiting. */
     int queuePosition(Job job) {
         synchronized (lock) {
-            return waiting.indexOf(job);
+            return waiting.position(job);
         }
+    }
+
+    /** {@code watcher} runs whenever queue positions may have changed; it must not block. */
+    void watchQueue(Runnable watcher) {
+        queueWatchers.add(watcher);
+    }
+
+    void unwatchQueue(Runnable watcher) {
+        queueWatchers.remove(watcher);
     }
 
     /** Starts as many due jobs as there are free runners. */
     void pump() {
         List<Job> started = new ArrayList<>();
-        List<Job> stillWaiting = List.of();
         synchronized (lock) {
             long nanos = System.nanoTime();
             Instant now = clock.instant();
-            for (Iterator<Job> it = waiting.iterator(); running < runners && it.hasNext(); ) {
-                Job j = it.next();
-                if (nanos - eligibleAt.getOrDefault(j, nanos) < 0) {
-                    continue; // minimum queue time not over; a pump is scheduled for it
-                }
-                it.remove();
+            // a job whose minimum queue time is not over keeps its place; a pump is scheduled for it
+            for (Job j : waiting.takeFirst(runners - running, w -> nanos - eligibleAt.getOrDefault(w, nanos) >= 0)) {
                 eligibleAt.remove(j);
                 if (j.start(now)) {
                     running++;
                     started.add(j);
                 }
-            }
-            if (!started.isEmpty()) {
-                stillWaiting = List.copyOf(waiting);
             }
         }
         for (Job j : started) {
@@ -147,7 +139,13 @@ final class JobEngine {
             Duration run = j.validationErrors.isEmpty() ? j.runTime : Duration.ZERO;
             schedule(() -> finishRun(j), run);
         }
-        stillWaiting.forEach(Job::fire); // their queue positions changed
+        if (!started.isEmpty()) {
+            queueMoved();
+        }
+    }
+
+    private void queueMoved() {
+        queueWatchers.forEach(Runnable::run);
     }
 
     private void finishRun(Job job) {
@@ -198,24 +196,26 @@ final class JobEngine {
 
     /** Frees the job's place in the queue or its runner, then lets the next job in. */
     private void afterCompletion(Job job, Job.State previous) {
-        List<Job> stillWaiting = List.of();
+        boolean leftQueue = false;
         synchronized (lock) {
             if (job.generation != generation) {
                 return; // forgotten by reset(); its accounting is gone already
             }
             eligibleAt.remove(job);
-            if (previous == Job.State.IN_QUEUE && waiting.remove(job)) {
-                stillWaiting = List.copyOf(waiting);
+            if (previous == Job.State.IN_QUEUE) {
+                leftQueue = waiting.remove(job);
             } else if (previous == Job.State.IN_PROGRESS) {
                 running--;
             }
         }
-        stillWaiting.forEach(Job::fire);
+        if (leftQueue) {
+            queueMoved();
+        }
         onCompleted.accept(job);
         pump();
     }
 
-    /** Forgets all jobs. Unfinished ones complete with an error first so their SSE streams end. */
+    /** Forgets all jobs. Unfinished ones complete with an error, so their status streams end. */
     void reset() {
         List<Job> old;
         synchronized (lock) {
@@ -245,11 +245,6 @@ final class JobEngine {
                 }
             }
         }
-    }
-
-    /** Wakes every listener (SSE streams), e.g. when the simulator closes. */
-    void wakeAll() {
-        jobs.values().forEach(Job::fire);
     }
 
     private void schedule(Runnable task, Duration delay) {

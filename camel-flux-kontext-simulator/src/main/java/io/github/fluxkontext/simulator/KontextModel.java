@@ -36,7 +36,7 @@ final class KontextModel {
         }
         Fault fault = faults.next(FalOperation.JOB, job.requestId);
         if (fault != null) {
-            return Outcome.requestError(fault.jobStatus(), fault.jobErrorType(), fault.jobMessage());
+            return fault.job().outcome();
         }
         JsonNode in = job.inputNode == null ? MissingNode.getInstance() : job.inputNode;
         EndpointId.Kind kind = job.endpoint.kind();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -195,7 +196,7 @@ final class KontextValidator {
 
     /** http(s) URLs and data URIs, the two forms fal documents for image inputs. */
     static boolean isUrl(String s) {
-        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        String lower = s.toLowerCase(Locale.ROOT);
         if (lower.startsWith("data:")) {
             return s.indexOf(',') > 0;
         }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -46,7 +47,7 @@ record Request(Instant receivedAt, String method, String path, String query, Map
                 throw new IOException("Unparsable " + TARGET_URL_HEADER + ": " + target, e);
             }
         }
-        return new Request(now, exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT),
+        return new Request(now, exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                 path == null || path.isEmpty() ? "/" : path, query,
                 Collections.unmodifiableMap(headers), body);
     }

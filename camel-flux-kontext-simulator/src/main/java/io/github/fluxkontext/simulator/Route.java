@@ -21,6 +21,9 @@ record Route(FalOperation operation, String path, String requestId, boolean allo
             String job = s.size() == 3 && !s.get(1).equals("uploads") ? s.get(1) : null;
             return new Route(FalOperation.FILE, join(s, 1, s.size()), job, method.equals("GET"));
         }
+        if (s.equals(List.of(".well-known", "jwks.json"))) {
+            return new Route(FalOperation.JWKS, "", null, method.equals("GET"));
+        }
         if (s.size() >= 3 && s.get(0).equals("storage") && s.get(1).equals("upload")) {
             if (s.size() == 3 && s.get(2).equals("initiate")) {
                 return new Route(FalOperation.STORAGE_INITIATE, "", null, method.equals("POST"));
@@ -56,9 +59,13 @@ record Route(FalOperation operation, String path, String requestId, boolean allo
         return new Route(FalOperation.UNKNOWN, req.path(), null, true);
     }
 
-    /** Uploads are authorised by their signed URL and files are public, as on fal's CDN. */
+    /**
+     * Uploads are authorised by their signed URL and files are public, as on fal's CDN; the JWKS is
+     * fetched without credentials, as from fal's.
+     */
     boolean needsAuth() {
-        return operation != FalOperation.FILE && operation != FalOperation.STORAGE_UPLOAD;
+        return operation != FalOperation.FILE && operation != FalOperation.STORAGE_UPLOAD
+                && operation != FalOperation.JWKS;
     }
 
     private static String join(List<String> s, int from, int to) {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The single HTTP entry point: reads the request, classifies it, checks auth, applies an injected
- * fault if one fires, hands it to its route's handler, journals and sends the answer.
+ * fault if one fires, hands it to its route's handler, journals and sends the answer. No HTTP thread
+ * waits: delays and answers not known yet resume on the HTTP pool, event streams are handed over.
  */
 final class Router implements HttpHandler {
 
@@ -49,43 +50,87 @@ final class Router implements HttpHandler {
             exchange.close();
             return;
         }
-        process(new Call(exchange, req, Route.classify(req)), null);
+        Call call = new Call(exchange, req, Route.classify(req));
+        guarded(call, () -> process(call, null));
     }
 
     /** @param delayedFault the fault that already fired and delayed this call, else null */
-    private void process(Call call, Fault delayedFault) {
+    private void process(Call call, Fault delayedFault) throws IOException {
+        Route route = call.route;
+        if (route.needsAuth() && !auth.accepts(call.req)) {
+            call.send(Auth.unauthorized());
+            return;
+        }
+        Fault fault = delayedFault != null ? delayedFault : faults.next(route.operation(), route.requestId());
+        HttpFault http = fault == null ? HttpFault.NONE : fault.http();
+        if (fault != null && delayedFault == null) {
+            if (http.dropBefore()) {
+                call.drop(null);
+                return;
+            }
+            if (http.delay() != null) {
+                delay(call, fault);
+                return;
+            }
+        }
+        if (fault != null && fault.replacesAnswer()) {
+            call.send(FaultReplies.reply(http));
+            return;
+        }
+        finish(call, answer(call.req, route, fault), http);
+    }
+
+    private Reply answer(Request req, Route route, Fault fault) throws IOException {
+        if (!route.allowed()) {
+            return Reply.json(405, Json.detail("Method Not Allowed"));
+        }
+        RouteHandler handler = handlers.get(route.operation());
+        if (handler == null) {
+            return Reply.json(404, Json.detail("Not Found"));
+        }
+        return handler.handle(req, route, fault);
+    }
+
+    /** Sends (or, for a fault, drops) the reply; one not known yet is finished when it is. */
+    private void finish(Call call, Reply reply, HttpFault http) throws IOException {
+        if (reply.later != null) {
+            reply.later.whenComplete((r, e) -> resume(call, () -> {
+                if (e != null) {
+                    throw new IllegalStateException("A deferred answer failed", e);
+                }
+                finish(call, r, http);
+            }));
+            return;
+        }
+        if (http.dropAfter()) {
+            call.drop(reply.requestIdHeader());
+            return;
+        }
+        http.headers().forEach(reply::header);
+        call.send(reply);
+    }
+
+    /** Waits on the scheduler, then continues on the HTTP pool; no thread is held meanwhile. */
+    private void delay(Call call, Fault fault) {
         try {
-            Route route = call.route;
-            if (route.needsAuth() && !auth.accepts(call.req)) {
-                call.send(Auth.unauthorized());
-                return;
-            }
-            Fault fault = delayedFault != null ? delayedFault : faults.next(route.operation(), route.requestId());
-            if (fault != null && delayedFault == null) {
-                if (fault.dropsBeforeHandling()) {
-                    call.drop(null);
-                    return;
-                }
-                if (fault.delayDuration() != null) {
-                    delay(call, fault);
-                    return;
-                }
-            }
-            if (fault != null && fault.replacesAnswer()) {
-                call.send(FaultReplies.reply(fault));
-                return;
-            }
-            Reply reply = answer(call.req, route);
-            if (fault != null && fault.dropsAfterHandling()) {
-                call.drop(reply.requestIdHeader());
-                return;
-            }
-            if (fault != null) {
-                fault.headers().forEach(reply::header);
-            }
-            call.send(reply);
+            scheduler.schedule(() -> resume(call, () -> process(call, fault)), fault.http().delay().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Simulator closing; delayed answer dropped", e);
+            call.exchange.close();
+        }
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs a step of a call; an error ends the call (with a 500 if nothing was answered yet). */
+    private static void guarded(Call call, Step step) {
+        try {
+            step.run();
         } catch (IOException e) {
-            // typically the client went away (e.g. closed an SSE stream)
+            // typically the client went away
             LOG.log(System.Logger.Level.DEBUG, "I/O error answering " + call.req.method() + " " + call.req.path(), e);
             call.exchange.close();
         } catch (RuntimeException e) {
@@ -94,31 +139,12 @@ final class Router implements HttpHandler {
         }
     }
 
-    private Reply answer(Request req, Route route) throws IOException {
-        if (!route.allowed()) {
-            return Reply.json(405, Json.detail("Method Not Allowed"));
-        }
-        RouteHandler handler = handlers.get(route.operation());
-        if (handler == null) {
-            return Reply.json(404, Json.detail("Not Found"));
-        }
-        return handler.handle(req, route);
-    }
-
-    /** Waits on the scheduler, then continues on the HTTP pool; no thread is held meanwhile. */
-    private void delay(Call call, Fault fault) {
-        Runnable resume = () -> {
-            try {
-                httpPool.execute(() -> process(call, fault));
-            } catch (RejectedExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Simulator closing; delayed answer dropped", e);
-                call.exchange.close();
-            }
-        };
+    /** Goes on with a call on the HTTP pool (from a timer or a completing job). */
+    private void resume(Call call, Step step) {
         try {
-            scheduler.schedule(resume, fault.delayDuration().toNanos(), TimeUnit.NANOSECONDS);
+            httpPool.execute(() -> guarded(call, step));
         } catch (RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Simulator closing; delayed answer dropped", e);
+            LOG.log(System.Logger.Level.DEBUG, "Simulator closing; answer dropped", e);
             call.exchange.close();
         }
     }
@@ -128,7 +154,7 @@ final class Router implements HttpHandler {
         final HttpExchange exchange;
         final Request req;
         final Route route;
-        private boolean answered;
+        private volatile boolean answered;
 
         Call(HttpExchange exchange, Request req, Route route) {
             this.exchange = exchange;
@@ -142,16 +168,20 @@ final class Router implements HttpHandler {
             Headers h = exchange.getResponseHeaders();
             reply.headers.forEach(h::set);
             if (reply.stream != null) {
-                exchange.sendResponseHeaders(reply.status, 0); // chunked
-                try (OutputStream out = exchange.getResponseBody()) {
-                    reply.stream.writeTo(out);
+                // the exchange stays open: the stream writes and closes it later
+                StreamConnection connection = StreamConnection.open(exchange, reply.status);
+                try {
+                    reply.stream.open(connection);
+                } catch (RuntimeException e) {
+                    connection.abort();
+                    throw e;
                 }
-            } else {
-                exchange.sendResponseHeaders(reply.status, reply.body.length == 0 ? -1 : reply.body.length);
-                if (reply.body.length > 0) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(reply.body);
-                    }
+                return;
+            }
+            exchange.sendResponseHeaders(reply.status, reply.body.length == 0 ? -1 : reply.body.length);
+            if (reply.body.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(reply.body);
                 }
             }
             exchange.close();

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the simulator received, in the order the answers were decided. Counters stay exact; the
- * entry list keeps the newest {@value #MAX_ENTRIES} entries so a long-running CLI does not grow without bound.
+ * What the simulator received, in the order the answers were decided, and the webhook deliveries it
+ * made. Counters stay exact; each list keeps the newest {@value #MAX_ENTRIES} entries so a
+ * long-running CLI does not grow without bound.
  */
 public final class SimulatorJournal {
 
@@ -16,6 +17,7 @@ public final class SimulatorJournal {
 
     private final ArrayDeque<JournalEntry> entries = new ArrayDeque<>();
     private final Map<FalOperation, Integer> counts = new EnumMap<>(FalOperation.class);
+    private final ArrayDeque<WebhookDelivery> deliveries = new ArrayDeque<>();
 
     SimulatorJournal() {
     }
@@ -26,6 +28,18 @@ public final class SimulatorJournal {
         }
         entries.addLast(entry);
         counts.merge(entry.operation(), 1, Integer::sum);
+    }
+
+    synchronized void record(WebhookDelivery delivery) {
+        if (deliveries.size() == MAX_ENTRIES) {
+            deliveries.removeFirst();
+        }
+        deliveries.addLast(delivery);
+    }
+
+    /** The webhook delivery attempts, in the order they were answered (or failed). */
+    public synchronized List<WebhookDelivery> webhookDeliveries() {
+        return List.copyOf(deliveries);
     }
 
     /** All entries, oldest first. */
@@ -49,9 +63,10 @@ public final class SimulatorJournal {
         return counts.getOrDefault(op, 0);
     }
 
-    /** Forgets all entries and counters. */
+    /** Forgets all entries, counters and webhook deliveries. */
     public synchronized void clear() {
         entries.clear();
         counts.clear();
+        deliveries.clear();
     }
 }

@@ -15,10 +15,14 @@ final class StatusHandler implements RouteHandler {
         if (job == null) {
             return Reply.json(404, Json.detail("Request not found"));
         }
+        return statusReply(ctx, job, req.wantsLogs(), 0);
+    }
+
+    /** The job's status JSON; {@code code} 0 means fal's code (202 while waiting, 200 when done). */
+    static Reply statusReply(SimulatorContext ctx, Job job, boolean logs, int code) {
         Job.View v = job.view();
-        int position = ctx.engine.queuePosition(job);
-        return Reply.json(v.state() == Job.State.COMPLETED ? 200 : 202,
-                        StatusJson.of(job, v, position, ctx.urls, req.wantsLogs() ? v.logs() : null))
+        int status = code != 0 ? code : v.state() == Job.State.COMPLETED ? 200 : 202;
+        return Reply.json(status, StatusJson.of(job, v, ctx.engine.queuePosition(job), ctx.urls, logs ? v.logs() : null))
                 .requestId(job.requestId);
     }
 }

@@ -1,82 +1,38 @@
 package io.github.fluxkontext.simulator;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-
 /**
  * {@code GET {app}/requests/{id}/status/stream}: server-sent events, one {@code data:} status object
- * per change (the first at once), a {@code : ping} comment when quiet, closed after COMPLETED.
- * The stream holds its HTTP thread; it waits on a signal queue, never sleeps.
+ * per change (the first at once), a {@code : ping} comment when quiet, closed after COMPLETED. The
+ * handler only sends the headers; {@link EventStreams} writes the events later, holding no thread.
  */
 final class StreamHandler implements RouteHandler {
 
-    private static final System.Logger LOG = System.getLogger(StreamHandler.class.getName());
-
     private final SimulatorContext ctx;
+    private final EventStreams streams;
 
-    StreamHandler(SimulatorContext ctx) {
+    StreamHandler(SimulatorContext ctx, EventStreams streams) {
         this.ctx = ctx;
+        this.streams = streams;
     }
 
     @Override
     public Reply handle(Request req, Route route) {
+        return handle(req, route, null);
+    }
+
+    @Override
+    public Reply handle(Request req, Route route, Fault fault) {
         Job job = ctx.job(route);
         if (job == null) {
             return Reply.json(404, Json.detail("Request not found"));
         }
+        StreamFault misbehave = fault == null ? null : fault.stream();
+        if (misbehave != null && misbehave.kind() == StreamFault.Kind.NOT_EVENT_STREAM) {
+            return StatusHandler.statusReply(ctx, job, req.wantsLogs(), 200);
+        }
         boolean logs = req.wantsLogs();
-        return Reply.stream("text/event-stream", out -> stream(job, logs, out))
+        return Reply.eventStream(connection -> streams.open(job, logs, misbehave, connection))
                 .header("Cache-Control", "no-cache")
                 .requestId(job.requestId);
-    }
-
-    private void stream(Job job, boolean withLogs, OutputStream out) throws IOException {
-        BlockingQueue<Boolean> signal = new ArrayBlockingQueue<>(1);
-        Runnable listener = () -> signal.offer(Boolean.TRUE); // a full queue already means "look again"
-        job.addListener(listener);
-        try {
-            String lastStatus = null;
-            int logsSent = 0;
-            long keepAliveNanos = ctx.config.sseKeepAlive().toNanos();
-            while (!ctx.closing()) {
-                Job.View v = job.view();
-                int position = ctx.engine.queuePosition(job);
-                // Each event carries only the log entries not sent before: the JS client accumulates
-                // them itself (inferred from its code; fal does not document it -- unsettled).
-                List<Job.LogEntry> newLogs = v.logs().subList(Math.min(logsSent, v.logs().size()), v.logs().size());
-                Map<String, Object> status = StatusJson.of(job, v, position, ctx.urls, null);
-                String statusJson = Json.writeString(status);
-                if (!statusJson.equals(lastStatus) || (withLogs && !newLogs.isEmpty())) {
-                    if (withLogs) {
-                        status = StatusJson.of(job, v, position, ctx.urls, newLogs);
-                    }
-                    write(out, "data: " + Json.writeString(status) + "\n\n");
-                    lastStatus = statusJson;
-                    logsSent = v.logs().size();
-                }
-                if (v.state() == Job.State.COMPLETED) {
-                    return;
-                }
-                if (signal.poll(keepAliveNanos, TimeUnit.NANOSECONDS) == null) {
-                    write(out, ": ping\n\n");
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.log(System.Logger.Level.DEBUG, "SSE stream of {0} interrupted (simulator closing)", job.requestId);
-        } finally {
-            job.removeListener(listener);
-        }
-    }
-
-    private static void write(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 }

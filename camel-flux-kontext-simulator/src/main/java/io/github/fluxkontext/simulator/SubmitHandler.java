@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** {@code POST /{endpoint_id}}: queue a job and answer its IN_QUEUE status (or, for the sync host, its result). */
 final class SubmitHandler implements RouteHandler {
@@ -94,22 +94,25 @@ final class SubmitHandler implements RouteHandler {
         return Duration.ofNanos((long) (seconds * 1e9));
     }
 
-    /** The sync host holds the connection until the job is done, then answers like the result URL. */
+    /**
+     * The sync host holds the connection until the job is done, then answers like the result URL;
+     * no thread waits meanwhile. A job that takes far longer than the timings say is cancelled (504).
+     */
     private Reply waitForResult(Job job) {
-        Duration limit = ctx.config.queueTime().plus(ctx.config.runTime()).plus(SYNC_WAIT_SLACK);
-        try {
-            job.done().get(limit.toMillis(), TimeUnit.MILLISECONDS);
-            return ResultHandler.outcomeReply(job, job.view().outcome());
-        } catch (TimeoutException e) {
-            ctx.engine.cancel(job);
-            return Reply.json(504, Json.requestError("Request timed out", "request_timeout"))
+        LiveSettings.Timings t = ctx.settings.timings();
+        Duration limit = t.queueTime().plus(t.runTime()).plus(SYNC_WAIT_SLACK);
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        ScheduledFuture<?> timer = ctx.scheduler.schedule(() -> {
+            Reply timedOut = Reply.json(504, Json.requestError("Request timed out", "request_timeout"))
                     .header(Outcome.ERROR_TYPE_HEADER, "request_timeout").requestId(job.requestId);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Reply.json(503, Json.requestError("Simulator is shutting down", "internal_error"))
-                    .requestId(job.requestId);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("A job's completion future never fails", e);
-        }
+            if (answer.complete(timedOut)) {
+                ctx.engine.cancel(job);
+            }
+        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+        job.done().thenAccept(j -> {
+            timer.cancel(false);
+            answer.complete(ResultHandler.outcomeReply(j, j.view().outcome()));
+        });
+        return Reply.later(answer);
     }
 }

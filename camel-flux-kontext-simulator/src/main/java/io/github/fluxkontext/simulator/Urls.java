@@ -16,25 +16,22 @@ final class Urls {
     private final String ownBase;
     private final String host;
     private final int port;
-    private volatile String foreignBase;
+    private final LiveSettings settings;
 
-    Urls(String ownBase, String host, int port) {
+    Urls(String ownBase, String host, int port, LiveSettings settings) {
         this.ownBase = ownBase;
         this.host = host.toLowerCase(Locale.ROOT);
         this.port = port;
+        this.settings = settings;
     }
 
     String ownBase() {
         return ownBase;
     }
 
-    void setForeignBase(String base) {
-        this.foreignBase = base == null ? null : stripSlash(base);
-    }
-
     /** Base of the queue URLs in submit/status answers: our own, or the configured foreign one. */
     String queueBase() {
-        String f = foreignBase;
+        String f = settings.foreignUrlBase();
         return f != null ? f : ownBase;
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,7 @@ class CliTest {
 
     @Test
     void optionsConfigureTheSimulator() {
-        FalSimulator.Builder b = FalSimulatorMain.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
+        FalSimulatorBuilder b = FalSimulatorMain.parse(new String[] {"--port", "0", "--host", "127.0.0.1",
                 "--key", "k:s", "--queue-time", "10ms", "--run-time", "20ms", "--runners", "2",
                 "--image-scale", "0.125", "--result-ttl", "1m", "--sse-keep-alive", "1s", "--validate-at-submit"});
         try (FalSimulator sim = b.start()) {
@@ -36,6 +37,30 @@ class CliTest {
         try (FalSimulator sim = FalSimulatorMain.parse(new String[] {"--key", "k", "--any-key"}).start()) {
             assertNull(sim.apiKey());
         }
+    }
+
+    @Test
+    void webhookOptionsConfigureDeliveries() throws Exception {
+        try (FalSimulator sim = FalSimulatorMain.parse(new String[] {"--queue-time", "0", "--run-time", "0",
+                "--webhook-user-id", "cli-user", "--webhook-retry-delays", "10ms,20ms", "--webhook-timeout", "2s"}).start();
+             WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.answer(r -> 500);
+            WebhookTest.submitWithWebhook(sim, receiver.url(), "cli");
+            assertEquals("cli-user", receiver.next().header("X-Fal-Webhook-User-Id"));
+            // the first attempt and two retries, then no more
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.webhookDeliveries().size() == 3);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> sim.webhookDeliveries().size() == 3);
+        }
+        try (FalSimulator sim = FalSimulatorMain.parse(new String[] {"--queue-time", "0", "--run-time", "0",
+                "--webhook-retry-delays", "none"}).start();
+             WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.answer(r -> 500);
+            WebhookTest.submitWithWebhook(sim, receiver.url(), "no retries");
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.webhookDeliveries().size() == 1);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> sim.webhookDeliveries().size() == 1);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> FalSimulatorMain.parse(new String[] {"--webhook-retry-delays", "10ms,soon"}));
     }
 
     @Test

@@ -26,7 +26,7 @@ class LifecycleTest {
         var stream = SimHttp.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(sim.baseUrl() + "/fal-ai/flux-pro/requests/" + id + "/status/stream"))
                 .header("Authorization", SimHttp.KEY).build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
-        stream.get(); // headers arrived: a handler thread is now holding the stream
+        stream.get(); // headers arrived: the stream is open
         sim.faults().add(Fault.on(FalOperation.STATUS).delay(Duration.ofSeconds(30)));
         var delayed = SimHttp.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(sim.baseUrl() + "/fal-ai/flux-pro/requests/" + id + "/status"))

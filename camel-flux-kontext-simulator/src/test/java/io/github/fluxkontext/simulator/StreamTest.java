@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class StreamTest {
         return lines;
     }
 
-    private static List<Map<String, Object>> events(List<String> lines) {
+    static List<Map<String, Object>> events(List<String> lines) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String l : lines) {
             if (l.startsWith("data: ")) {
@@ -100,6 +101,38 @@ class StreamTest {
                 total += ((List<?>) e.get("logs")).size();
             }
             assertEquals(3, total, events.toString()); // picked up, generating, generated
+        }
+    }
+
+    @Test
+    void queuePositionEventsFollowTheQueue() throws Exception {
+        try (FalSimulator sim = FalSimulator.builder().queueTime(Duration.ZERO).runTime(Duration.ofMillis(400))
+                .runners(1).imageScale(0.125).start()) {
+            SimHttp http = new SimHttp(sim);
+            String first = http.submitId(T2I, "{\"prompt\":\"a\"}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.job(first).orElseThrow().status().equals("IN_PROGRESS"));
+            http.submitId(T2I, "{\"prompt\":\"b\"}");
+            String third = http.submitId(T2I, "{\"prompt\":\"c\"}");
+            List<String> seen = events(readStream(sim, third, "")).stream()
+                    .map(e -> e.get("status") + (e.containsKey("queue_position") ? "@" + e.get("queue_position") : ""))
+                    .toList();
+            assertEquals(List.of("IN_QUEUE@1", "IN_QUEUE@0", "IN_PROGRESS", "COMPLETED"), seen);
+        }
+    }
+
+    @Test
+    void aStreamWhoseClientWentAwayIsClosedByTheNextPing() throws Exception {
+        try (FalSimulator sim = FalSimulator.builder().queueTime(Duration.ofSeconds(30))
+                .sseKeepAlive(Duration.ofMillis(100)).start()) {
+            String id = new SimHttp(sim).submitId(T2I, "{\"prompt\":\"leave\"}");
+            HttpRequest req = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/fal-ai/flux-pro/requests/" + id
+                    + "/status/stream")).header("Authorization", SimHttp.KEY).build();
+            HttpResponse<InputStream> r = SimHttp.CLIENT.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("data: "));
+            assertEquals(1, sim.openStreams());
+            in.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.openStreams() == 0);
         }
     }
 
