@@ -1,0 +1,61 @@
+package io.github.fluxkontext.camel.ledger;
+
+import java.util.Optional;
+
+/**
+ * Remembers, per idempotency key, that a submit was sent and which job it created, so that a message that
+ * comes again (a redelivery after a crash, a second instance reading the same source) does not submit and
+ * bill a second job.
+ * <p>
+ * A deliberately small, atomic, expiring key-to-entry store: what an entry's state means for a message
+ * (wait for the job, fail as outcome unknown, submit again) is decided by the component, not here.
+ * <p>
+ * Not Camel's {@link org.apache.camel.spi.StateRepository}: that one has only {@code getState} and
+ * {@code setState}. Two instances that both read "absent" and then both write would both submit; the
+ * ledger needs an atomic insert-if-absent, a compare-and-set on the entry of its owner, and expiry, none
+ * of which that interface offers (nor Camel's {@code IdempotentRepository}, whose entries hold no value:
+ * the request id must be stored with the key).
+ * <p>
+ * Rules every implementation follows:
+ * <ul>
+ * <li>An entry whose {@link LedgerEntry#expiresAt()} is not after the ledger's clock is expired and counts
+ * as absent everywhere: {@link #get} does not return it, {@link #putIfAbsent} replaces it, {@link #replace}
+ * fails on it.</li>
+ * <li>The token of an entry identifies its owner: only who knows the token replaces or removes it.</li>
+ * <li>Each method is atomic, for a store shared between JVMs too; an implementation is thread-safe.</li>
+ * <li>A failure of the store is a {@link LedgerStoreException}; invalid arguments are an
+ * {@link IllegalArgumentException} naming the field.</li>
+ * </ul>
+ * Implementations: {@link MemorySubmissionLedger} (one JVM, the default), {@link FileSubmissionLedger} (one
+ * machine, survives restarts) and {@link JdbcSubmissionLedger} (several instances sharing a database).
+ */
+public interface SubmissionLedger {
+
+    /**
+     * Stores the entry unless a live entry holds its key; an expired one is replaced, atomically.
+     *
+     * @return empty when the entry was stored, else the live entry that holds the key
+     */
+    Optional<LedgerEntry> putIfAbsent(LedgerEntry entry);
+
+    /**
+     * Replaces the stored entry of {@code expected}'s key by {@code replacement} if it is still live and has
+     * {@code expected}'s token.
+     *
+     * @param expected    the entry the caller owns (only its key and token are compared)
+     * @param replacement the new entry: same key; it may carry a new token (a new owner)
+     * @return false if the stored entry has another token, has expired or is gone
+     * @throws IllegalArgumentException if the two entries have different keys
+     */
+    boolean replace(LedgerEntry expected, LedgerEntry replacement);
+
+    /**
+     * Removes the entry of this key if it has this token (live or expired); otherwise does nothing.
+     */
+    void remove(String key, String token);
+
+    /**
+     * The live entry of the key, if any.
+     */
+    Optional<LedgerEntry> get(String key);
+}
