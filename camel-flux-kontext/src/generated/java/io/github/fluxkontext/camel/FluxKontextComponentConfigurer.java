@@ -119,6 +119,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "waitforresult":
         case "waitForResult": getOrCreateConfiguration(target).setWaitForResult(property(camelContext, boolean.class, value)); return true;
+        case "waitmode":
+        case "waitMode": getOrCreateConfiguration(target).setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
         case "webhookurl":
         case "webhookUrl": getOrCreateConfiguration(target).setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -217,6 +219,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "useGlobalSslContextParameters": return boolean.class;
         case "waitforresult":
         case "waitForResult": return boolean.class;
+        case "waitmode":
+        case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
         default: return null;
@@ -316,6 +320,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
         case "waitforresult":
         case "waitForResult": return getOrCreateConfiguration(target).isWaitForResult();
+        case "waitmode":
+        case "waitMode": return getOrCreateConfiguration(target).getWaitMode();
         case "webhookurl":
         case "webhookUrl": return getOrCreateConfiguration(target).getWebhookUrl();
         default: return null;

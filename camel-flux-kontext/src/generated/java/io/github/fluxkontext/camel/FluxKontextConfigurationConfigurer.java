@@ -101,6 +101,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
         case "waitforresult":
         case "waitForResult": target.setWaitForResult(property(camelContext, boolean.class, value)); return true;
+        case "waitmode":
+        case "waitMode": target.setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
         case "webhookurl":
         case "webhookUrl": target.setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -188,6 +190,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "timeout": return long.class;
         case "waitforresult":
         case "waitForResult": return boolean.class;
+        case "waitmode":
+        case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
         default: return null;
@@ -276,6 +280,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "timeout": return target.getTimeout();
         case "waitforresult":
         case "waitForResult": return target.isWaitForResult();
+        case "waitmode":
+        case "waitMode": return target.getWaitMode();
         case "webhookurl":
         case "webhookUrl": return target.getWebhookUrl();
         default: return null;

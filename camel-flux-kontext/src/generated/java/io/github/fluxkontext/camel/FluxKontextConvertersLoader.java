@@ -68,6 +68,14 @@ public final class FluxKontextConvertersLoader implements TypeConverterLoader, C
                 }
                 return answer;
             });
+        addTypeConverter(registry, io.github.fluxkontext.camel.WaitMode.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.github.fluxkontext.camel.FluxKontextConverters.toWaitMode((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, io.github.fluxkontext.camel.client.AuthScheme.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = io.github.fluxkontext.camel.FluxKontextConverters.toAuthScheme((java.lang.String) value);

@@ -103,6 +103,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "waitforresult":
         case "waitForResult": target.getConfiguration().setWaitForResult(property(camelContext, boolean.class, value)); return true;
+        case "waitmode":
+        case "waitMode": target.getConfiguration().setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
         case "webhookurl":
         case "webhookUrl": target.getConfiguration().setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -192,6 +194,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "timeout": return long.class;
         case "waitforresult":
         case "waitForResult": return boolean.class;
+        case "waitmode":
+        case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
         default: return null;
@@ -282,6 +286,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "timeout": return target.getConfiguration().getTimeout();
         case "waitforresult":
         case "waitForResult": return target.getConfiguration().isWaitForResult();
+        case "waitmode":
+        case "waitMode": return target.getConfiguration().getWaitMode();
         case "webhookurl":
         case "webhookUrl": return target.getConfiguration().getWebhookUrl();
         default: return null;

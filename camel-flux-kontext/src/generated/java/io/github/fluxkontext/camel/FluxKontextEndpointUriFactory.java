@@ -23,7 +23,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(46);
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -68,6 +68,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("syncMode");
         props.add("timeout");
         props.add("waitForResult");
+        props.add("waitMode");
         props.add("webhookUrl");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(2);

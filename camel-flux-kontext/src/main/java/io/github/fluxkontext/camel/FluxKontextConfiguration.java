@@ -53,6 +53,8 @@ public class FluxKontextConfiguration implements Cloneable {
     private boolean waitForResult = true;
     @UriParam(label = "producer", enums = "result,bytes,urls", defaultValue = "result")
     private OutputType outputType = OutputType.RESULT;
+    @UriParam(label = "producer", enums = "stream,poll,webhook", defaultValue = "poll")
+    private WaitMode waitMode = WaitMode.POLL;
     @UriParam(label = "producer", defaultValue = "500", javaType = "java.time.Duration")
     private long pollInterval = 500;
     @UriParam(label = "producer", defaultValue = "5000", javaType = "java.time.Duration")
@@ -281,6 +283,21 @@ public class FluxKontextConfiguration implements Cloneable {
      */
     public void setOutputType(OutputType outputType) {
         this.outputType = outputType;
+    }
+
+    public WaitMode getWaitMode() {
+        return waitMode;
+    }
+
+    /**
+     * How a waiting exchange learns that its job is done: stream (fal's status stream, read without a thread;
+     * polling where the stream is refused, breaks or stays silent), poll (status polls), or webhook (fal calls
+     * webhookUrl, which a flux-kontext:webhook consumer of this CamelContext receives; a background poll every
+     * maxPollInterval completes the wait when the callback lands elsewhere or never). No mode submits again
+     * or loses the job.
+     */
+    public void setWaitMode(WaitMode waitMode) {
+        this.waitMode = waitMode;
     }
 
     public long getPollInterval() {

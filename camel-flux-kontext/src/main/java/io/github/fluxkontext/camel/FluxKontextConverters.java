@@ -31,6 +31,11 @@ public final class FluxKontextConverters {
     }
 
     @Converter
+    public static WaitMode toWaitMode(String value) {
+        return option(WaitMode.class, "waitMode", value);
+    }
+
+    @Converter
     public static ImageUpload toImageUpload(String value) {
         return option(ImageUpload.class, "imageUpload", value);
     }

@@ -106,6 +106,17 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         super.doStop();
     }
 
+    /**
+     * How a wait learns about its job, per {@code waitMode}.
+     *
+     * @param justSubmitted whether the job was submitted this moment (the first status comes a little later)
+     */
+    WaitStrategy waitStrategy(boolean justSubmitted) {
+        return switch (configuration.getWaitMode()) {
+            case POLL, STREAM, WEBHOOK -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
+        };
+    }
+
     /** Starts waiting for a job; the wait ends the exchange itself, exactly once. */
     void startWait(ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
         new JobWait(this, completion, job, strategy).start();

@@ -66,7 +66,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                     // the request id goes on the exchange before anything else can fail: a submitted job is never lost
                     FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
                     if (config.isWaitForResult()) {
-                        endpoint.startWait(completion, job, PollWait.afterSubmit(endpoint));
+                        endpoint.startWait(completion, job, endpoint.waitStrategy(true));
                     } else {
                         completion.complete(message -> message.setBody(job), null);
                     }
@@ -84,7 +84,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private void result(ExchangeCompletion completion) {
         KontextJob job = jobOf(completion.exchange());
         FluxKontextOutput.jobHeaders(completion.exchange().getMessage(), job);
-        endpoint.startWait(completion, job, PollWait.now(endpoint, !config.isWaitForResult()));
+        endpoint.startWait(completion, job, config.isWaitForResult() ? endpoint.waitStrategy(false) : PollWait.now(endpoint, true));
     }
 
     private CompletableFuture<Consumer<Message>> cancel(Exchange exchange) {

@@ -124,6 +124,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private String outputType = "result";
 
     /**
+     * How a waiting exchange learns that its job is done: stream (fal's status stream, read without a thread;
+     * polling where the stream is refused, breaks or stays silent), poll (status polls), or webhook (fal calls
+     * webhook-url, which a flux-kontext:webhook consumer of this CamelContext receives; a background poll every
+     * max-poll-interval completes the wait when the callback lands elsewhere or never). No mode submits again
+     * or loses the job.
+     */
+    private String waitMode = "poll";
+
+    /**
      * How often to ask for the job's status at first; the interval grows to maxPollInterval. The first
      * poll comes sooner, at most 250 ms after submit. A duration: 500ms, 2s, or milliseconds.
      */
@@ -464,6 +473,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("waitForResult");
     }
 
+    public String getWaitMode() {
+        return waitMode;
+    }
+
+    public void setWaitMode(String waitMode) {
+        this.waitMode = waitMode;
+        configured.add("waitMode");
+    }
+
     public String getOutputType() {
         return outputType;
     }
@@ -801,6 +819,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("syncMode", syncMode);
         values.put("waitForResult", waitForResult);
         values.put("outputType", outputType);
+        values.put("waitMode", waitMode);
         values.put("pollInterval", pollInterval);
         values.put("maxPollInterval", maxPollInterval);
         values.put("timeout", timeout);
