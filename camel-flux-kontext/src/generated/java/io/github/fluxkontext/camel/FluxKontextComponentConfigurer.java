@@ -68,6 +68,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxinlineimagesize":
         case "maxInlineImageSize": getOrCreateConfiguration(target).setMaxInlineImageSize(property(camelContext, long.class, value)); return true;
+        case "maxopenstreams":
+        case "maxOpenStreams": target.setMaxOpenStreams(property(camelContext, int.class, value)); return true;
         case "maxpollinterval":
         case "maxPollInterval": getOrCreateConfiguration(target).setMaxPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxretries":
@@ -110,6 +112,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageApiKey": getOrCreateConfiguration(target).setStorageApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "storageurl":
         case "storageUrl": getOrCreateConfiguration(target).setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "streamidletimeout":
+        case "streamIdleTimeout": getOrCreateConfiguration(target).setStreamIdleTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "submitretry":
         case "submitRetry": getOrCreateConfiguration(target).setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
@@ -168,6 +172,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxDownloadSize": return long.class;
         case "maxinlineimagesize":
         case "maxInlineImageSize": return long.class;
+        case "maxopenstreams":
+        case "maxOpenStreams": return int.class;
         case "maxpollinterval":
         case "maxPollInterval": return long.class;
         case "maxretries":
@@ -210,6 +216,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageApiKey": return java.lang.String.class;
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
+        case "streamidletimeout":
+        case "streamIdleTimeout": return long.class;
         case "submitretry":
         case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
@@ -269,6 +277,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
         case "maxinlineimagesize":
         case "maxInlineImageSize": return getOrCreateConfiguration(target).getMaxInlineImageSize();
+        case "maxopenstreams":
+        case "maxOpenStreams": return target.getMaxOpenStreams();
         case "maxpollinterval":
         case "maxPollInterval": return getOrCreateConfiguration(target).getMaxPollInterval();
         case "maxretries":
@@ -311,6 +321,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageApiKey": return getOrCreateConfiguration(target).getStorageApiKey();
         case "storageurl":
         case "storageUrl": return getOrCreateConfiguration(target).getStorageUrl();
+        case "streamidletimeout":
+        case "streamIdleTimeout": return getOrCreateConfiguration(target).getStreamIdleTimeout();
         case "submitretry":
         case "submitRetry": return getOrCreateConfiguration(target).getSubmitRetry();
         case "syncmode":

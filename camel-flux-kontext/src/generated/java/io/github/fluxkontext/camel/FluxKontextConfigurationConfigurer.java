@@ -94,6 +94,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageApiKey": target.setStorageApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "storageurl":
         case "storageUrl": target.setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "streamidletimeout":
+        case "streamIdleTimeout": target.setStreamIdleTimeout(property(camelContext, long.class, value)); return true;
         case "submitretry":
         case "submitRetry": target.setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
@@ -183,6 +185,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageApiKey": return java.lang.String.class;
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
+        case "streamidletimeout":
+        case "streamIdleTimeout": return long.class;
         case "submitretry":
         case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
@@ -273,6 +277,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageApiKey": return target.getStorageApiKey();
         case "storageurl":
         case "storageUrl": return target.getStorageUrl();
+        case "streamidletimeout":
+        case "streamIdleTimeout": return target.getStreamIdleTimeout();
         case "submitretry":
         case "submitRetry": return target.getSubmitRetry();
         case "syncmode":

@@ -96,6 +96,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageApiKey": target.getConfiguration().setStorageApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "storageurl":
         case "storageUrl": target.getConfiguration().setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "streamidletimeout":
+        case "streamIdleTimeout": target.getConfiguration().setStreamIdleTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "submitretry":
         case "submitRetry": target.getConfiguration().setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
@@ -187,6 +189,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageApiKey": return java.lang.String.class;
         case "storageurl":
         case "storageUrl": return java.lang.String.class;
+        case "streamidletimeout":
+        case "streamIdleTimeout": return long.class;
         case "submitretry":
         case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
@@ -279,6 +283,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageApiKey": return target.getConfiguration().getStorageApiKey();
         case "storageurl":
         case "storageUrl": return target.getConfiguration().getStorageUrl();
+        case "streamidletimeout":
+        case "streamIdleTimeout": return target.getConfiguration().getStreamIdleTimeout();
         case "submitretry":
         case "submitRetry": return target.getConfiguration().getSubmitRetry();
         case "syncmode":

@@ -23,7 +23,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(46);
+        Set<String> props = new HashSet<>(47);
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -64,6 +64,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("startTimeout");
         props.add("storageApiKey");
         props.add("storageUrl");
+        props.add("streamIdleTimeout");
         props.add("submitRetry");
         props.add("syncMode");
         props.add("timeout");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
@@ -28,10 +29,13 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private int routeThreads = 10;
     @Metadata(label = "advanced", defaultValue = "100")
     private int maxRouteThreads = 100;
+    @Metadata(label = "producer", defaultValue = "256")
+    private int maxOpenStreams = 256;
 
     private FluxKontextThreads threads;
     private FluxKontextHttpClients httpClients;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger openStreams = new AtomicInteger();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -52,8 +56,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
                 throw new IllegalArgumentException("Options routeThreads (" + routeThreads + ") and maxRouteThreads ("
                                                    + maxRouteThreads + "): routeThreads must be at least 1, maxRouteThreads at least routeThreads");
             }
+            if (maxOpenStreams < 0) {
+                throw new IllegalArgumentException("Option maxOpenStreams must be 0 or more, was " + maxOpenStreams);
+            }
             threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
-            httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler());
+            httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
         }
         return threads;
     }
@@ -62,6 +69,29 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     synchronized FluxKontextHttpClients httpClients() {
         threads();
         return httpClients;
+    }
+
+    /** Takes one of the maxOpenStreams places for a status stream; false when all are taken. */
+    boolean openStream() {
+        while (true) {
+            int open = openStreams.get();
+            if (open >= maxOpenStreams) {
+                return false;
+            }
+            if (openStreams.compareAndSet(open, open + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a place taken by {@link #openStream()}. */
+    void streamClosed() {
+        openStreams.decrementAndGet();
+    }
+
+    /** Status streams open now, over all endpoints. */
+    public int getOpenStreams() {
+        return openStreams.get();
     }
 
     void started(FluxKontextEndpoint endpoint) {
@@ -124,6 +154,19 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
      */
     public void setRouteThreads(int routeThreads) {
         this.routeThreads = routeThreads;
+    }
+
+    public int getMaxOpenStreams() {
+        return maxOpenStreams;
+    }
+
+    /**
+     * The most status streams open at once (waitMode=stream), over all endpoints; jobs beyond it wait by
+     * polling. Each stream holds an HTTP/1.1 connection (on HTTP/2 they share them), so the connection pool
+     * makes room for this many on top of connectionsPerRoute.
+     */
+    public void setMaxOpenStreams(int maxOpenStreams) {
+        this.maxOpenStreams = maxOpenStreams;
     }
 
     public int getMaxRouteThreads() {

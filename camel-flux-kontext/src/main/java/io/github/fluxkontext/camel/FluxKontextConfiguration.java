@@ -55,6 +55,8 @@ public class FluxKontextConfiguration implements Cloneable {
     private OutputType outputType = OutputType.RESULT;
     @UriParam(label = "producer", enums = "stream,poll,webhook", defaultValue = "poll")
     private WaitMode waitMode = WaitMode.POLL;
+    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
+    private long streamIdleTimeout = 30000;
     @UriParam(label = "producer", defaultValue = "500", javaType = "java.time.Duration")
     private long pollInterval = 500;
     @UriParam(label = "producer", defaultValue = "5000", javaType = "java.time.Duration")
@@ -300,13 +302,27 @@ public class FluxKontextConfiguration implements Cloneable {
         this.waitMode = waitMode;
     }
 
+    public long getStreamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
+    /**
+     * With waitMode=stream: the longest silence on a status stream (fal pings every 15 s) before it counts as
+     * broken; the wait then goes on by polling.
+     */
+    public void setStreamIdleTimeout(long streamIdleTimeout) {
+        this.streamIdleTimeout = streamIdleTimeout;
+    }
+
     public long getPollInterval() {
         return pollInterval;
     }
 
     /**
-     * How often to ask for the job's status at first; the interval grows to maxPollInterval. The first poll
-     * comes sooner, at most 250 ms after submit.
+     * With waitMode=poll (and wherever a stream cannot be used): how often to ask for the status of a job that
+     * runs (IN_PROGRESS). A job in the queue is asked less often the further back it is: this interval times
+     * one plus its queue position, at most maxPollInterval. The first poll comes sooner, at most 250 ms after
+     * submit.
      */
     public void setPollInterval(long pollInterval) {
         this.pollInterval = pollInterval;
@@ -317,7 +333,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The longest interval between two status polls.
+     * The longest interval between two status polls (for a job far back in the queue); with waitMode=webhook,
+     * the interval of the background poll.
      */
     public void setMaxPollInterval(long maxPollInterval) {
         this.maxPollInterval = maxPollInterval;
@@ -659,6 +676,7 @@ public class FluxKontextConfiguration implements Cloneable {
                                                + startTimeout + " ms");
         }
         positive("pollInterval", pollInterval);
+        positive("streamIdleTimeout", streamIdleTimeout);
         positive("maxPollInterval", maxPollInterval);
         positive("timeout", timeout);
         positive("maxDownloadSize", maxDownloadSize);

@@ -113,7 +113,8 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
      */
     WaitStrategy waitStrategy(boolean justSubmitted) {
         return switch (configuration.getWaitMode()) {
-            case POLL, STREAM, WEBHOOK -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
+            case STREAM -> new StreamWait(this);
+            case POLL, WEBHOOK -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
         };
     }
 

@@ -64,11 +64,14 @@ final class FluxKontextHttpClients {
 
     private final CamelContext camelContext;
     private final ScheduledExecutorService scheduler;
+    private final int streamConnections;
     private final Map<ConnectionSettings, Shared> clients = new HashMap<>();
 
-    FluxKontextHttpClients(CamelContext camelContext, ScheduledExecutorService scheduler) {
+    /** @param streamConnections room in each pool for status streams, on top of the configured connections */
+    FluxKontextHttpClients(CamelContext camelContext, ScheduledExecutorService scheduler, int streamConnections) {
         this.camelContext = camelContext;
         this.scheduler = scheduler;
+        this.streamConnections = streamConnections;
     }
 
     /** The HTTP client for these options, started; give it back with {@link #release}. */
@@ -113,8 +116,10 @@ final class FluxKontextHttpClients {
 
     private PoolingAsyncClientConnectionManager connectionManager(FluxKontextConfiguration configuration) throws Exception {
         PoolingAsyncClientConnectionManagerBuilder connections = PoolingAsyncClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(configuration.getMaxTotalConnections())
-                .setMaxConnPerRoute(configuration.getConnectionsPerRoute())
+                // each open status stream holds a connection (HTTP/1.1): they get room of their own, so that
+                // streams never take the connections that submits and polls need
+                .setMaxConnTotal(configuration.getMaxTotalConnections() + streamConnections)
+                .setMaxConnPerRoute(configuration.getConnectionsPerRoute() + streamConnections)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.ofMilliseconds(configuration.getConnectTimeout()))
                         // a pooled connection the server has closed meanwhile must not take a submit with it

@@ -40,7 +40,7 @@ final class JobWait {
     private final FluxKontextConfiguration config;
     private final ExchangeCompletion completion;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
-    private final WaitStrategy strategy;
+    private volatile WaitStrategy strategy;
     private volatile KontextJob job;
     private volatile Future<?> timeoutTask;
 
@@ -108,6 +108,24 @@ final class JobWait {
             jobFailure(endpoint.getClient().queue(), update).whenComplete((failure, error) -> end(failure != null ? failure : Futures.unwrap(error), null));
         } else {
             fetchResult();
+        }
+    }
+
+    /**
+     * A strategy cannot go on but the job can still be watched another way (a status stream that was
+     * refused, broke or fell silent): {@code next} takes over. Never a new submit, never a lost job.
+     */
+    void switchTo(WaitStrategy next, String why) {
+        if (phase.get() != Phase.WAITING) {
+            return;
+        }
+        WaitStrategy previous = strategy;
+        strategy = next;
+        previous.stop();
+        LOG.debug("Job {}: {}; watching it by {} from now on", job.requestId(), why, next);
+        next.start(this);
+        if (phase.get() != Phase.WAITING) {
+            next.stop(); // ended while switching: finish() may have stopped the previous one only
         }
     }
 

@@ -8,10 +8,12 @@ import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextStatus;
 
 /**
- * Waits by asking for the job's status: the first poll after {@code firstDelayMs}, then at
- * {@code pollInterval}, the interval growing to {@code maxPollInterval}. Each poll is a scheduled task
- * that only starts a non-blocking call. With {@code once}, it asks once: a job not completed yet
- * ends the wait with an error ({@code flux-kontext:result?waitForResult=false}).
+ * Waits by asking for the job's status, as often as what the status says is worth it: a job that runs
+ * (IN_PROGRESS) can complete any moment, so it is asked every {@code pollInterval}; a job in the queue
+ * is asked less often the further back it is ({@code pollInterval} times one plus its queue position, at
+ * most {@code maxPollInterval}). The first poll after a submit comes soon. Each poll is a scheduled task
+ * that only starts a non-blocking call. With {@code once}, it asks once: a job not completed yet ends the
+ * wait with an error ({@code flux-kontext:result?waitForResult=false}).
  */
 final class PollWait implements WaitStrategy {
 
@@ -23,7 +25,6 @@ final class PollWait implements WaitStrategy {
     private final long firstDelayMs;
     private final boolean once;
     private volatile JobWait wait;
-    private volatile long nextDelayMs;
     private volatile Future<?> nextPoll;
     private volatile boolean stopped;
 
@@ -32,7 +33,6 @@ final class PollWait implements WaitStrategy {
         this.config = endpoint.getConfiguration();
         this.firstDelayMs = firstDelayMs;
         this.once = once;
-        this.nextDelayMs = config.getPollInterval();
     }
 
     /** For a job just submitted: the first poll soon, then at pollInterval. */
@@ -49,6 +49,11 @@ final class PollWait implements WaitStrategy {
     public void start(JobWait wait) {
         this.wait = wait;
         schedule(firstDelayMs);
+    }
+
+    @Override
+    public String toString() {
+        return once ? "one status poll" : "polling";
     }
 
     @Override
@@ -98,9 +103,16 @@ final class PollWait implements WaitStrategy {
                     update.requestId(), update.status(), null));
         } else {
             wait.statusSeen(update);
-            long delay = nextDelayMs;
-            nextDelayMs = Math.min(config.getMaxPollInterval(), Math.round(delay * 1.5));
-            schedule(delay);
+            schedule(delayAfter(update, config));
         }
+    }
+
+    /** pollInterval while the job runs; in the queue, more the further back, up to maxPollInterval. */
+    static long delayAfter(KontextJob update, FluxKontextConfiguration config) {
+        long interval = config.getPollInterval();
+        if (update.status() == KontextStatus.IN_QUEUE && update.queuePosition() != null && update.queuePosition() > 0) {
+            interval = interval * (1 + Math.min(update.queuePosition(), 1000));
+        }
+        return Math.min(interval, Math.max(config.getPollInterval(), config.getMaxPollInterval()));
     }
 }

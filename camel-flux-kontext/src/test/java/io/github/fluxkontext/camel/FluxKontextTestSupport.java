@@ -34,7 +34,8 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
             .queueTime(QUEUE_TIME)
             .runTime(RUN_TIME)
             .runners(16)
-            .imageScale(0.125));
+            .imageScale(0.125)
+            .sseKeepAlive(Duration.ofMillis(200))); // status streams notice a client that left within this
 
     /** Each test starts from an empty simulator with the default timings, whatever the test before did. */
     @BeforeEach

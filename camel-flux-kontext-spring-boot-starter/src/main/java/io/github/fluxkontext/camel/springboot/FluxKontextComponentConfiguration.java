@@ -133,14 +133,31 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private String waitMode = "poll";
 
     /**
-     * How often to ask for the job's status at first; the interval grows to maxPollInterval. The first
-     * poll comes sooner, at most 250 ms after submit. A duration: 500ms, 2s, or milliseconds.
+     * With wait-mode=stream: the longest silence on a status stream (fal pings every 15 s) before it counts
+     * as broken; the wait then goes on by polling. A duration: 30s, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration streamIdleTimeout = Duration.ofSeconds(30);
+
+    /**
+     * The most status streams open at once (wait-mode=stream), over all endpoints; jobs beyond it wait by
+     * polling. Each stream holds an HTTP/1.1 connection (on HTTP/2 they share them), so the connection pool
+     * makes room for this many on top of connections-per-route.
+     */
+    private Integer maxOpenStreams = 256;
+
+    /**
+     * With wait-mode=poll (and wherever a stream cannot be used): how often to ask for the status of a job
+     * that runs (IN_PROGRESS). A job in the queue is asked less often the further back it is: this interval
+     * times one plus its queue position, at most max-poll-interval. The first poll comes sooner, at most
+     * 250 ms after submit. A duration: 500ms, 2s, or milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration pollInterval = Duration.ofMillis(500);
 
     /**
-     * The longest interval between two status polls. A duration: 5s, or milliseconds.
+     * The longest interval between two status polls (for a job far back in the queue); with
+     * wait-mode=webhook, the interval of the background poll. A duration: 5s, or milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration maxPollInterval = Duration.ofSeconds(5);
@@ -491,6 +508,24 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("outputType");
     }
 
+    public Duration getStreamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
+    public void setStreamIdleTimeout(Duration streamIdleTimeout) {
+        this.streamIdleTimeout = streamIdleTimeout;
+        configured.add("streamIdleTimeout");
+    }
+
+    public Integer getMaxOpenStreams() {
+        return maxOpenStreams;
+    }
+
+    public void setMaxOpenStreams(Integer maxOpenStreams) {
+        this.maxOpenStreams = maxOpenStreams;
+        configured.add("maxOpenStreams");
+    }
+
     public Duration getPollInterval() {
         return pollInterval;
     }
@@ -820,6 +855,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("waitForResult", waitForResult);
         values.put("outputType", outputType);
         values.put("waitMode", waitMode);
+        values.put("streamIdleTimeout", streamIdleTimeout);
+        values.put("maxOpenStreams", maxOpenStreams);
         values.put("pollInterval", pollInterval);
         values.put("maxPollInterval", maxPollInterval);
         values.put("timeout", timeout);

@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.fluxkontext.camel.model.FluxKontextTransportException;
 import io.github.fluxkontext.camel.model.KontextStatus;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.RequestNotExecutedException;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,14 @@ final class FalCalls implements AutoCloseable {
         }
         call.attempt(0);
         return call.result;
+    }
+
+    /** Opens a stream through the transport: not retried, not counted as a pending call (its owner closes it). */
+    Future<Void> stream(FalRequest request, AsyncResponseConsumer<Void> consumer, Timeout idleTimeout, FutureCallback<Void> callback) {
+        if (closed) {
+            throw new IllegalStateException("The component is stopping: no new status stream");
+        }
+        return transport.stream(request, consumer, idleTimeout, callback);
     }
 
     /**

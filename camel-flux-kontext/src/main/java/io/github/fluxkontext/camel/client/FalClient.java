@@ -28,7 +28,7 @@ public final class FalClient implements AutoCloseable {
                 settings.allowInsecureHttp());
         FalAnswers answers = new FalAnswers(mapper, settings.retryPolicy(), settings.credentials());
         this.calls = new FalCalls(transport, settings.retryPolicy(), scheduler);
-        this.queue = new FalQueueClient(settings, calls, answers);
+        this.queue = new FalQueueClient(settings, calls, answers, callbackExecutor);
         this.storage = new FalStorage(settings, calls, answers, callbackExecutor);
     }
 

@@ -10,13 +10,17 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.reactor.IOReactorStatus;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Sends one request on the non-blocking HTTP client and hands the answer to the callback executor
@@ -97,10 +101,42 @@ final class FalHttpTransport {
     }
 
     /**
+     * Opens a long-lived GET (a status stream) whose answer goes to {@code consumer} as it arrives: no
+     * redirects, no retries (the caller falls back to polling instead), and {@code idleTimeout} bounds the
+     * silence between two reads. Cancel the returned future to close it.
+     *
+     * @throws IllegalArgumentException when the URL is not an allowed target
+     */
+    Future<Void> stream(FalRequest request, AsyncResponseConsumer<Void> consumer, Timeout idleTimeout, FutureCallback<Void> callback) {
+        if (!FalUrls.isAllowedTarget(request.url(), allowInsecureHttp)) {
+            throw new IllegalArgumentException("Refused to open " + request + ": only https, or plain http to loopback, unless"
+                                               + " allowInsecureHttp=true");
+        }
+        HttpClientContext context = HttpClientContext.create();
+        context.setRequestConfig(RequestConfig.custom().setResponseTimeout(idleTimeout).setConnectionRequestTimeout(idleTimeout).build());
+        return http.execute(toProducer(request), consumer, null, context, new FutureCallback<>() {
+            @Override
+            public void completed(Void result) {
+                callback.completed(result);
+            }
+
+            @Override
+            public void failed(Exception ex) {
+                callback.failed(explained(ex, request));
+            }
+
+            @Override
+            public void cancelled() {
+                callback.cancelled();
+            }
+        });
+    }
+
+    /**
      * HttpClient refuses a request (cancelled, "pool shut down", or thrown at once) when it was closed or never
      * started: then the request was not sent, and trying again cannot help, so the error says so.
      */
-    private Throwable explained(Throwable error, FalRequest request) {
+    private Exception explained(Exception error, FalRequest request) {
         if (http.getStatus() == IOReactorStatus.ACTIVE || error instanceof IOException) {
             return error; // an I/O failure may have happened after the request left: the caller must know that
         }

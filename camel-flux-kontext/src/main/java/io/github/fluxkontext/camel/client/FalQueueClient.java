@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -14,6 +16,8 @@ import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.KontextCancellation;
 import io.github.fluxkontext.camel.model.KontextJob;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * fal's queue protocol: submit, status, result, cancel (fal's JS client has it in {@code queue.ts}).
@@ -26,18 +30,23 @@ import io.github.fluxkontext.camel.model.KontextJob;
  */
 public final class FalQueueClient {
 
+    /** A status event is a few hundred bytes; its logs may add some. */
+    private static final long MAX_EVENT_BYTES = 1024 * 1024;
+
     private final String baseUrl;
     private final String baseOrigin;
     private final long maxResponseSize;
     private final FalCalls calls;
     private final FalAnswers answers;
+    private final Executor callbackExecutor;
 
-    FalQueueClient(FalClientSettings settings, FalCalls calls, FalAnswers answers) {
+    FalQueueClient(FalClientSettings settings, FalCalls calls, FalAnswers answers, Executor callbackExecutor) {
         this.baseUrl = settings.baseUrl();
         this.baseOrigin = FalUrls.origin(settings.baseUrl());
         this.maxResponseSize = settings.maxResponseSize();
         this.calls = calls;
         this.answers = answers;
+        this.callbackExecutor = callbackExecutor;
     }
 
     /** Submits a job: {@code POST {baseUrl}/{endpointId}}. The returned handle carries the request id. */
@@ -74,6 +83,92 @@ public final class FalQueueClient {
         return guarded(() -> get(CallKind.STATUS, job, FalUrls.withQuery(jobUrl(job.statusUrl(), job, "/status"), logs ? "logs=1" : "logs=0"),
                 "the status request", "get the status of job ",
                 response -> job.withStatusOf(answers.job(response, job.endpointId(), job.requestId(), this::isOnBaseOrigin))));
+    }
+
+    /**
+     * Opens the job's status stream, {@code GET .../requests/{id}/status/stream} (server-sent events, one
+     * status per change, a ping when quiet, closed after COMPLETED), read without a thread of its own. What
+     * it sees goes to the listener, in order, on the callback executor. Not retried: a caller that loses the
+     * stream polls instead.
+     *
+     * @param idleTimeout the longest silence (fal pings every 15 s) before the stream counts as broken
+     */
+    public StatusStream streamStatus(KontextJob job, boolean logs, Duration idleTimeout, StatusStreamListener listener) {
+        StatusStream stream = new StatusStream();
+        StreamRelay relay = new StreamRelay(job, stream, listener, new SerialExecutor(callbackExecutor));
+        try {
+            String url = FalUrls.withQuery(FalUrls.appendPath(jobUrl(job.statusUrl(), job, "/status"), "stream"), logs ? "logs=1" : "logs=0");
+            FalRequest request = new FalRequest("GET", url, null, null, Map.of("Accept", "text/event-stream"), baseOrigin, maxResponseSize);
+            ServerSentEvents events = new ServerSentEvents(Math.min(maxResponseSize, MAX_EVENT_BYTES), relay::event, relay::refused);
+            stream.opened(calls.stream(request, events, Timeout.ofMilliseconds(idleTimeout.toMillis()), relay));
+        } catch (RuntimeException e) {
+            relay.refused("cannot open the status stream: " + e.getMessage());
+        }
+        return stream;
+    }
+
+    /**
+     * Moves what a stream sees off the I/O thread, in order, to the listener: events as jobs, and one end
+     * (refused or ended), after which nothing more is passed on.
+     */
+    private final class StreamRelay implements FutureCallback<Void> {
+        private final KontextJob job;
+        private final StatusStream stream;
+        private final StatusStreamListener listener;
+        private final SerialExecutor inOrder;
+        private boolean over; // only touched in order, on the serial executor
+
+        StreamRelay(KontextJob job, StatusStream stream, StatusStreamListener listener, SerialExecutor inOrder) {
+            this.job = job;
+            this.stream = stream;
+            this.listener = listener;
+            this.inOrder = inOrder;
+        }
+
+        void event(byte[] data) {
+            inOrder.execute(() -> {
+                if (over) {
+                    return;
+                }
+                KontextJob update;
+                try {
+                    update = job.withStatusOf(answers.job(new FalResponse(200, Map.of(), data, "application/json"), job.endpointId(),
+                            job.requestId(), FalQueueClient.this::isOnBaseOrigin));
+                } catch (RuntimeException unreadable) {
+                    stream.close(); // a stream that says something unreadable is no stream to trust: the listener polls instead
+                    end(() -> listener.ended(unreadable));
+                    return;
+                }
+                listener.statusEvent(update);
+            });
+        }
+
+        void refused(String why) {
+            stream.close(); // not read: it is no stream of ours
+            inOrder.execute(() -> end(() -> listener.refused(why)));
+        }
+
+        @Override
+        public void completed(Void result) {
+            inOrder.execute(() -> end(() -> listener.ended(null)));
+        }
+
+        @Override
+        public void failed(Exception ex) {
+            inOrder.execute(() -> end(() -> listener.ended(ex)));
+        }
+
+        @Override
+        public void cancelled() {
+            inOrder.execute(() -> end(() -> listener.ended(new CancellationException("the status stream was closed"))));
+        }
+
+        private void end(Runnable report) {
+            if (!over) {
+                over = true;
+                report.run();
+            }
+        }
     }
 
     /**

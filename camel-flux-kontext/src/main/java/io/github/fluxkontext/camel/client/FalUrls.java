@@ -108,6 +108,13 @@ public final class FalUrls {
         return origin.startsWith("https://") || origin.startsWith("http://") && (allowInsecureHttp || isLoopback(url));
     }
 
+    /** The URL with one more path segment, before its query if it has one. */
+    public static String appendPath(String url, String segment) {
+        int query = url.indexOf('?');
+        String path = query < 0 ? url : url.substring(0, query);
+        return join(path, segment) + (query < 0 ? "" : url.substring(query));
+    }
+
     /** The URL with one more query parameter ({@code name=value}), whether it has a query already or not. */
     public static String withQuery(String url, String parameter) {
         return url + (url.indexOf('?') < 0 ? "?" : "&") + parameter;
