@@ -144,8 +144,8 @@ public final class FalQueueClient {
         }
 
         void refused(String why) {
+            inOrder.execute(() -> end(() -> listener.refused(why))); // before the close below reports its cancellation
             stream.close(); // not read: it is no stream of ours
-            inOrder.execute(() -> end(() -> listener.refused(why)));
         }
 
         @Override
