@@ -64,6 +64,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "logs": getOrCreateConfiguration(target).setLogs(property(camelContext, boolean.class, value)); return true;
+        case "maxconcurrentjobs":
+        case "maxConcurrentJobs": target.setMaxConcurrentJobs(property(camelContext, int.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxinlineimagesize":
@@ -168,6 +170,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "logs": return boolean.class;
+        case "maxconcurrentjobs":
+        case "maxConcurrentJobs": return int.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxinlineimagesize":
@@ -273,6 +277,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "logs": return getOrCreateConfiguration(target).isLogs();
+        case "maxconcurrentjobs":
+        case "maxConcurrentJobs": return target.getMaxConcurrentJobs();
         case "maxdownloadsize":
         case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
         case "maxinlineimagesize":

@@ -18,6 +18,8 @@ final class ExchangeCompletion {
     private final FluxKontextEndpoint endpoint;
     private final Exchange exchange;
     private final AsyncCallback callback;
+    private final long arrivedNanos = System.nanoTime();
+    private volatile JobSlots.Slot slot;
 
     ExchangeCompletion(FluxKontextEndpoint endpoint, Exchange exchange, AsyncCallback callback) {
         this.endpoint = endpoint;
@@ -27,6 +29,16 @@ final class ExchangeCompletion {
 
     Exchange exchange() {
         return exchange;
+    }
+
+    /** How long ago the exchange reached the producer: the timeout bounds it all, waiting for a place included. */
+    long elapsedMillis() {
+        return (System.nanoTime() - arrivedNanos) / 1_000_000;
+    }
+
+    /** The maxConcurrentJobs place this exchange's job holds; given back when the exchange is handed back. */
+    void hold(JobSlots.Slot place) {
+        this.slot = place;
     }
 
     /** Once the change is ready: applies it, or sets the error it failed with. */
@@ -39,6 +51,10 @@ final class ExchangeCompletion {
      * sets {@code error} (if any), then continues the route.
      */
     void complete(Consumer<Message> change, Throwable error) {
+        JobSlots.Slot place = slot;
+        if (place != null) {
+            place.release(); // the job is finished, failed, or goes on without this component watching it
+        }
         endpoint.continueRoute(() -> {
             try {
                 if (change != null) {

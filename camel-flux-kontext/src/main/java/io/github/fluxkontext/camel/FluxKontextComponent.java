@@ -31,9 +31,12 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private int maxRouteThreads = 100;
     @Metadata(label = "producer", defaultValue = "256")
     private int maxOpenStreams = 256;
+    @Metadata(label = "producer", defaultValue = "0")
+    private int maxConcurrentJobs;
 
     private FluxKontextThreads threads;
     private FluxKontextHttpClients httpClients;
+    private JobSlots slots;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
 
@@ -61,8 +64,25 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             }
             threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
             httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
+            slots = new JobSlots(maxConcurrentJobs, threads.scheduler(), threads.internal());
         }
         return threads;
+    }
+
+    /** The maxConcurrentJobs places the endpoints share; made with the threads. */
+    synchronized JobSlots slots() {
+        threads();
+        return slots;
+    }
+
+    /** The places, or null when the component has not started them (for monitoring: never starts them). */
+    synchronized JobSlots currentSlots() {
+        return slots;
+    }
+
+    /** The endpoints of this component that run now. */
+    List<FluxKontextEndpoint> startedEndpoints() {
+        return List.copyOf(startedEndpoints);
     }
 
     /** The HTTP clients the endpoints share; made with the threads. */
@@ -113,10 +133,12 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         }
         synchronized (this) {
             if (threads != null) {
+                slots.stop();
                 httpClients.closeAll();
                 threads.shutdown();
                 threads = null;
                 httpClients = null;
+                slots = null;
             }
         }
         super.doStop();
@@ -167,6 +189,21 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
      */
     public void setMaxOpenStreams(int maxOpenStreams) {
         this.maxOpenStreams = maxOpenStreams;
+    }
+
+    public int getMaxConcurrentJobs() {
+        return maxConcurrentJobs;
+    }
+
+    /**
+     * The most jobs this component has submitted and waits for at once, over all its endpoints (0: no limit).
+     * Beyond it, exchanges wait for a place in a fair queue, holding no thread; that wait counts against
+     * their timeout, and a stop fails them with FluxKontextStoppedException (nothing was sent). It bounds cost,
+     * memory and your own concurrency at fal (fal queues above an account's limit anyway). A submit with
+     * waitForResult=false holds its place only until fal answered it.
+     */
+    public void setMaxConcurrentJobs(int maxConcurrentJobs) {
+        this.maxConcurrentJobs = maxConcurrentJobs;
     }
 
     public int getMaxRouteThreads() {

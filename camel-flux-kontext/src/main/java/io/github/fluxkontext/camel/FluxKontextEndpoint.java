@@ -13,6 +13,8 @@ import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.EndpointServiceLocation;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * Creates and edits images with FLUX.1 Kontext through fal's queue API (or an aggregator that
  * re-exposes fal's paths), and checks, fetches or cancels submitted jobs.
  */
+@ManagedResource(description = "FLUX.1 Kontext endpoint: jobs waiting, submitted, completed, failed; no secrets")
 @UriEndpoint(firstVersion = "0.1.0", scheme = "flux-kontext", title = "FLUX.1 Kontext", syntax = "flux-kontext:operation",
              producerOnly = true, category = { Category.AI }, headersClass = FluxKontextConstants.class)
 public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
@@ -41,7 +44,10 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     private FluxKontextConfiguration configuration;
 
     private final JobWaits waits = new JobWaits();
+    private final JobStatistics statistics = new JobStatistics();
     private volatile FluxKontextThreads threads;
+    private volatile JobSlots slots;
+    private volatile Runnable removeMeters;
     private volatile CloseableHttpAsyncClient sharedHttpClient;
     private volatile FalClient client;
     private volatile FluxKontextOutput output;
@@ -79,6 +85,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         super.doStart();
         FluxKontextComponent component = getComponent();
         threads = component.threads();
+        slots = component.slots();
         CloseableHttpAsyncClient http = configuration.getHttpClient();
         if (http == null) {
             sharedHttpClient = component.httpClients().acquire(configuration);
@@ -87,6 +94,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         client = new FalClient(configuration.clientSettings("camel-flux-kontext/" + version()), http, threads.scheduler(),
                 threads.internal(), new ObjectMapper());
         output = new FluxKontextOutput(client.storage(), configuration.getOutputType());
+        registerMeters();
         component.started(this);
         waits.open(); // last: a wait registered from now on sees the new client and threads
         LOG.debug("Started {} against {}", this, configuration.getBaseUrl());
@@ -94,6 +102,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     @Override
     protected void doStop() throws Exception {
+        if (slots != null) {
+            slots.stop(this); // first: the places the waits below give back must not start new jobs of this endpoint
+        }
         waits.stopAll();
         if (client != null) {
             client.close(); // ends calls still under way (or waiting for a retry) so no exchange hangs
@@ -101,6 +112,11 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         if (sharedHttpClient != null) {
             getComponent().httpClients().release(sharedHttpClient);
             sharedHttpClient = null;
+        }
+        if (removeMeters != null) {
+            statistics.listener(null);
+            removeMeters.run();
+            removeMeters = null;
         }
         getComponent().stopped(this);
         super.doStop();
@@ -118,6 +134,17 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         };
     }
 
+    /** Micrometer meters when Micrometer is there and the registry has a MeterRegistry (the meters' class is loaded only then). */
+    private void registerMeters() {
+        if (getCamelContext().getClassResolver().resolveClass(MicrometerJobMeters.METER_REGISTRY) != null) {
+            MicrometerJobMeters meters = MicrometerJobMeters.register(getCamelContext(), this);
+            if (meters != null) {
+                statistics.listener(meters);
+                removeMeters = meters::remove;
+            }
+        }
+    }
+
     /** Starts waiting for a job; the wait ends the exchange itself, exactly once. */
     void startWait(ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
         new JobWait(this, completion, job, strategy).start();
@@ -127,9 +154,81 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return waits;
     }
 
+    JobStatistics statistics() {
+        return statistics;
+    }
+
+    /** The maxConcurrentJobs places; null before the endpoint starts. */
+    JobSlots slots() {
+        return slots;
+    }
+
     /** How many exchanges are waiting for a job right now. */
+    @ManagedAttribute(description = "Exchanges waiting for their jobs now")
     public int getWaitingJobs() {
         return waits.size();
+    }
+
+    @ManagedAttribute(description = "Waiting exchanges by the job's last status and how they watch it (stream, poll, webhook)")
+    public Map<String, Integer> getWaitingJobsByStatus() {
+        return waits.byStatusAndMode();
+    }
+
+    @ManagedAttribute(description = "Jobs submitted")
+    public long getSubmits() {
+        return statistics.submits();
+    }
+
+    @ManagedAttribute(description = "Waits that ended with the job's output")
+    public long getCompletions() {
+        return statistics.completions();
+    }
+
+    @ManagedAttribute(description = "Waits and calls that ended with an error")
+    public long getFailures() {
+        return statistics.failures();
+    }
+
+    @ManagedAttribute(description = "Failures by exception type")
+    public Map<String, Long> getFailuresByType() {
+        return statistics.failuresByType();
+    }
+
+    @ManagedAttribute(description = "Waits whose status stream could not be used and that went on by polling")
+    public long getStreamFallbacks() {
+        return statistics.fallbacks();
+    }
+
+    @ManagedAttribute(description = "HTTP calls sent again (retries)")
+    public long getRetries() {
+        FalClient current = client;
+        return current == null ? 0 : current.retryCount();
+    }
+
+    @ManagedAttribute(description = "Status streams open now, over the component's endpoints")
+    public int getOpenStreams() {
+        return getComponent().getOpenStreams();
+    }
+
+    @ManagedAttribute(description = "Exchanges waiting for one of the component's maxConcurrentJobs places")
+    public int getQueuedForAPlace() {
+        JobSlots current = slots;
+        return current == null ? 0 : current.queued();
+    }
+
+    @ManagedAttribute(description = "The queue API's base URL")
+    public String getBaseUrl() {
+        return configuration.getBaseUrl();
+    }
+
+    @ManagedAttribute(description = "The operation: edit, text-to-image, multi, status, result or cancel")
+    public String getOperationName() {
+        return operation.toString();
+    }
+
+    @ManagedAttribute(description = "How waiting exchanges learn their jobs are done: stream, poll or webhook")
+    public String getWaitMode() {
+        return configuration.getWaitMode().toString();
     }
 
     /** The fal client (queue and storage); null before the endpoint starts. */
@@ -200,7 +299,8 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     @Override
     public Map<String, String> getServiceMetadata() {
-        return Map.of("operation", operation.toString());
+        return Map.of("operation", operation.toString(), "model", configuration.getModel().toString(), "endpointId",
+                getFalEndpointId());
     }
 
     private static String version() {

@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -12,6 +13,8 @@ import io.github.fluxkontext.camel.model.KontextRequest;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
@@ -24,12 +27,35 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextEndpoint endpoint;
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
+    private WritableHealthCheckRepository healthChecks;
+    private FluxKontextHealthCheck healthCheck;
 
     public FluxKontextProducer(FluxKontextEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.operation = endpoint.getOperation();
+    }
+
+    /** Registers this producer's readiness check in Camel's "producers" health repository, when there is one. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
+                WritableHealthCheckRepository.class);
+        if (healthChecks != null) {
+            healthCheck = new FluxKontextHealthCheck(endpoint, "producer:flux-kontext-" + endpoint.getOperation() + "-"
+                                                                + Integer.toHexString(System.identityHashCode(this)));
+            healthChecks.addHealthCheck(healthCheck);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (healthChecks != null && healthCheck != null) {
+            healthChecks.removeHealthCheck(healthCheck);
+        }
+        super.doStop();
     }
 
     @Override
@@ -52,17 +78,23 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     private void submit(ExchangeCompletion completion) {
         Exchange exchange = completion.exchange();
-        // validation first, so bad input never costs an HTTP call
+        // validation first, so bad input never costs an HTTP call (nor waits for a place)
         KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
         String endpointId = endpoint.getFalEndpointId();
         FalClient client = endpoint.getClient();
-        new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize()).toFalInput(request)
+        endpoint.slots().acquire(Duration.ofMillis(config.getTimeout()), endpoint)
+                .thenCompose(slot -> {
+                    completion.hold(slot);
+                    return new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize())
+                            .toFalInput(request);
+                })
                 .thenCompose(input -> client.queue().submit(endpointId, input, config.submitOptions()))
                 .whenComplete((job, error) -> {
                     if (error != null) {
                         completion.complete(null, Futures.unwrap(error));
                         return;
                     }
+                    endpoint.statistics().submitted();
                     // the request id goes on the exchange before anything else can fail: a submitted job is never lost
                     FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
                     if (config.isWaitForResult()) {

@@ -43,6 +43,9 @@ final class JobWait {
     private volatile WaitStrategy strategy;
     private volatile KontextJob job;
     private volatile Future<?> timeoutTask;
+    private final long startedNanos = System.nanoTime();
+    private volatile long inProgressNanos;
+    private volatile long completedNanos;
 
     JobWait(FluxKontextEndpoint endpoint, ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
         this.endpoint = endpoint;
@@ -50,6 +53,11 @@ final class JobWait {
         this.completion = completion;
         this.job = job;
         this.strategy = strategy;
+    }
+
+    /** The strategy that watches the job now; its toString names it for the dev console: "stream", "poll"... */
+    WaitStrategy strategy() {
+        return strategy;
     }
 
     /** The job as last seen: its request id, URLs and latest status. */
@@ -68,7 +76,8 @@ final class JobWait {
                 completed(job); // a handle known to be done: nothing to wait for
                 return;
             }
-            timeoutTask = endpoint.schedule(() -> endpoint.runInternal(this::onTimeout), config.getTimeout());
+            timeoutTask = endpoint.schedule(() -> endpoint.runInternal(this::onTimeout),
+                    Math.max(1, config.getTimeout() - completion.elapsedMillis()));
             if (timeoutTask == null) {
                 stop(); // the component is stopping
                 return;
@@ -92,6 +101,9 @@ final class JobWait {
             return;
         }
         job = update;
+        if (update.status() == KontextStatus.IN_PROGRESS && inProgressNanos == 0) {
+            inProgressNanos = System.nanoTime();
+        }
         log(update);
     }
 
@@ -100,6 +112,7 @@ final class JobWait {
         if (!phase.compareAndSet(Phase.WAITING, Phase.FETCHING)) {
             return;
         }
+        completedNanos = System.nanoTime();
         job = update;
         log(update);
         disarmTimeout();
@@ -122,6 +135,7 @@ final class JobWait {
         WaitStrategy previous = strategy;
         strategy = next;
         previous.stop();
+        endpoint.statistics().fellBack();
         LOG.debug("Job {}: {}; watching it by {} from now on", job.requestId(), why, next);
         next.start(this);
         if (phase.get() != Phase.WAITING) {
@@ -188,6 +202,11 @@ final class JobWait {
         disarmTimeout();
         strategy.stop();
         KontextJob last = job;
+        long now = System.nanoTime();
+        long running = inProgressNanos;
+        long done = completedNanos;
+        endpoint.statistics().finished(last.requestId(), error, running == 0 ? null : Duration.ofNanos(running - startedNanos),
+                running == 0 || done == 0 ? null : Duration.ofNanos(done - running), done == 0 ? null : Duration.ofNanos(now - done));
         completion.complete(message -> {
             FluxKontextOutput.jobHeaders(message, last);
             if (change != null) {

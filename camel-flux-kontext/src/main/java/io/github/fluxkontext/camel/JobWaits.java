@@ -1,6 +1,8 @@
 package io.github.fluxkontext.camel;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +33,16 @@ final class JobWaits {
 
     int size() {
         return waits.size();
+    }
+
+    /** How many wait, by the status last seen and the way they watch their job: {@code IN_QUEUE, stream -> 3}. */
+    Map<String, Integer> byStatusAndMode() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JobWait wait : waits) {
+            String status = wait.job().status() == null ? "UNKNOWN" : wait.job().status().name();
+            counts.merge(status + ", " + wait.strategy(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** Refuses new waits and stops the ones registered, each with the request id to pick its job up later. */

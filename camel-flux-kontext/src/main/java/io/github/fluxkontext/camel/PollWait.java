@@ -53,7 +53,7 @@ final class PollWait implements WaitStrategy {
 
     @Override
     public String toString() {
-        return once ? "one status poll" : "polling";
+        return once ? "poll once" : "poll";
     }
 
     @Override

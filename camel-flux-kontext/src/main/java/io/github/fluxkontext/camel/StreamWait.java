@@ -91,6 +91,6 @@ final class StreamWait implements WaitStrategy, StatusStreamListener {
 
     @Override
     public String toString() {
-        return "its status stream";
+        return "stream";
     }
 }

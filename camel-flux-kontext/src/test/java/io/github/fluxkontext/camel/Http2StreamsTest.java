@@ -73,7 +73,7 @@ class Http2StreamsTest extends FluxKontextTestSupport {
 
         System.out.printf("HTTP/2: %d jobs, their status streams open at once, used %d TCP connection(s) in all%n", JOBS, used);
         assertTrue(http2Requests >= 2 * JOBS, "the requests went over HTTP/2: " + http2Requests);
-        assertTrue(used <= 2, "streams share connections over HTTP/2: " + used);
+        assertTrue(used <= JOBS / 4, "streams share connections over HTTP/2: " + used);
     }
 
     @Test

@@ -17,5 +17,7 @@ public enum CallKind {
     /** fal storage upload (initiate and PUT): creates no job, so retried like status. */
     UPLOAD,
     /** Image download from the result's URL: retried like status. */
-    DOWNLOAD
+    DOWNLOAD,
+    /** A health check's look at the service: one attempt, its answer is the point. */
+    PROBE
 }

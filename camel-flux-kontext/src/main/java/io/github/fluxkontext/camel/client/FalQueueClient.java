@@ -30,6 +30,8 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class FalQueueClient {
 
+    /** The request id a health check asks about: the nil UUID, which no job has. */
+    private static final String PROBE_REQUEST_ID = "00000000-0000-0000-0000-000000000000";
     /** A status event is a few hundred bytes; its logs may add some. */
     private static final long MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -194,6 +196,24 @@ public final class FalQueueClient {
         CompletableFuture<FluxKontextApiException> answer = guarded(() -> get(CallKind.FAILED_RESULT, job,
                 jobUrl(job.responseUrl(), job, ""), "the result request", "get the error of job ", response -> null));
         return answer.exceptionally(error -> Futures.unwrap(error) instanceof FluxKontextApiException api ? api : null);
+    }
+
+    /**
+     * A look at the queue API for a health check: the status of a request id that cannot exist, once, with
+     * the credentials. Completes with the HTTP status (404 means reachable and the key accepted, 401 or 403
+     * a refused key), or fails when the service cannot be reached.
+     */
+    public CompletableFuture<Integer> probe(String endpointId) {
+        return guarded(() -> {
+            String url = FalUrls.responseUrl(baseUrl, endpointId, PROBE_REQUEST_ID) + "/status";
+            FalRequest request = new FalRequest("GET", url, null, null, Map.of(), baseOrigin, maxResponseSize);
+            return calls.send(CallKind.PROBE, request).handle((response, error) -> {
+                if (error != null) {
+                    throw FalCalls.failure("reach " + FalUrls.redact(baseUrl), null, null, error, false);
+                }
+                return response.statusCode();
+            });
+        });
     }
 
     /**

@@ -91,7 +91,7 @@ public final class RetryPolicy {
      * never pays for a job twice.
      */
     public boolean isRetryable(CallKind kind, FalResponse response) {
-        if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL) {
+        if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE) {
             return false;
         }
         return kind != CallKind.SUBMIT || submitMayRetry(turnedAwayBeforeQueueing(response));
@@ -110,7 +110,7 @@ public final class RetryPolicy {
 
     /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
     public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
-        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || !(error instanceof IOException)
+        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE || !(error instanceof IOException)
             || error instanceof ContentTooLongException || error instanceof MessageConstraintException) {
             return Optional.empty();
         }

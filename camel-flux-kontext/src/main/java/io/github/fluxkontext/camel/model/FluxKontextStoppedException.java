@@ -11,4 +11,9 @@ public class FluxKontextStoppedException extends FluxKontextException {
               + "); the job goes on at fal: fetch it later with flux-kontext:result and this request id",
               requestId, lastStatus, null);
     }
+
+    /** Stopped before anything was sent (no job exists): the message says why. */
+    public FluxKontextStoppedException(String message) {
+        super(message, null, null, null);
+    }
 }

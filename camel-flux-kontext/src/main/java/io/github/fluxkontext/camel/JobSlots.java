@@ -1,0 +1,181 @@
+package io.github.fluxkontext.camel;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.github.fluxkontext.camel.model.FluxKontextStoppedException;
+import io.github.fluxkontext.camel.model.FluxKontextTimeoutException;
+
+/**
+ * The component's {@code maxConcurrentJobs}: places for jobs submitted and not finished. An exchange that
+ * finds none waits in a fair (first come, first served) queue, as a future, holding no thread; its wait
+ * counts against its {@code timeout}, and a stop ends it. Nothing has been sent for a queued exchange, so
+ * those failures carry no request id and cost nothing.
+ */
+final class JobSlots {
+
+    /** A place taken; give it back once, when the exchange's job is finished (or was never submitted). */
+    interface Slot {
+        void release();
+    }
+
+    private static final Slot UNLIMITED = () -> {
+    };
+
+    private final int limit;
+    private final ScheduledExecutorService scheduler;
+    private final Executor handOver;
+    private final Deque<Waiter> queue = new ArrayDeque<>();
+    private int taken;
+    private boolean stopped;
+
+    /**
+     * @param limit    places; 0 or less means unlimited
+     * @param handOver where a freed place is handed to the next in the queue (never the releasing thread,
+     *                 which may be a route's)
+     */
+    JobSlots(int limit, ScheduledExecutorService scheduler, Executor handOver) {
+        this.limit = limit;
+        this.scheduler = scheduler;
+        this.handOver = handOver;
+    }
+
+    /**
+     * A place, now or when one is free; fails after {@code maxWait}, or when the component or {@code owner}
+     * (the endpoint) stops.
+     */
+    CompletableFuture<Slot> acquire(Duration maxWait, Object owner) {
+        if (limit <= 0) {
+            return CompletableFuture.completedFuture(UNLIMITED);
+        }
+        Waiter waiter = new Waiter(owner);
+        synchronized (this) {
+            if (stopped) {
+                return CompletableFuture.failedFuture(notSent("the component is stopping"));
+            }
+            if (taken < limit && queue.isEmpty()) {
+                taken++;
+                return CompletableFuture.completedFuture(new Taken());
+            }
+            queue.addLast(waiter);
+        }
+        try {
+            waiter.timeout = scheduler.schedule(() -> giveUp(waiter, maxWait), Math.max(1, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            giveUp(waiter, maxWait);
+        }
+        return waiter.place;
+    }
+
+    /** Exchanges waiting for a place now. */
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    /** Places taken now. */
+    synchronized int taken() {
+        return taken;
+    }
+
+    /** Fails every queued exchange; from now on nothing is handed out. */
+    void stop() {
+        synchronized (this) {
+            stopped = true;
+        }
+        stop(null);
+    }
+
+    /** Fails the queued exchanges of this owner (all of them for null), before its stop could hand them a place. */
+    void stop(Object owner) {
+        List<Waiter> waiting = new ArrayList<>();
+        synchronized (this) {
+            queue.removeIf(waiter -> (owner == null || waiter.owner == owner) && waiting.add(waiter));
+        }
+        waiting.forEach(waiter -> {
+            cancelTimeout(waiter);
+            waiter.place.completeExceptionally(notSent("the component stopped while it waited for one of maxConcurrentJobs ("
+                                                       + limit + ") places"));
+        });
+    }
+
+    private void giveUp(Waiter waiter, Duration maxWait) {
+        synchronized (this) {
+            if (!queue.remove(waiter)) {
+                return; // it got its place meanwhile
+            }
+        }
+        waiter.place.completeExceptionally(new FluxKontextTimeoutException("No job was submitted: all maxConcurrentJobs (" + limit
+                                                                           + ") places stayed taken for the timeout of "
+                                                                           + maxWait.toMillis() + " ms", null, null, maxWait, false));
+    }
+
+    private void released() {
+        Waiter next;
+        synchronized (this) {
+            next = stopped ? null : queue.pollFirst();
+            if (next == null) {
+                taken--;
+                return;
+            }
+        }
+        // the place goes straight to the next in line: 'taken' stays as it is
+        cancelTimeout(next);
+        Slot slot = new Taken();
+        try {
+            handOver.execute(() -> {
+                if (!next.place.complete(slot)) {
+                    slot.release();
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            next.place.completeExceptionally(notSent("the component is stopping"));
+            slot.release();
+        }
+    }
+
+    private static void cancelTimeout(Waiter waiter) {
+        Future<?> timeout = waiter.timeout;
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    private static FluxKontextStoppedException notSent(String why) {
+        return new FluxKontextStoppedException("No job was submitted: " + why);
+    }
+
+    private static final class Waiter {
+        final CompletableFuture<Slot> place = new CompletableFuture<>();
+        final Object owner;
+        volatile Future<?> timeout;
+
+        Waiter(Object owner) {
+            this.owner = owner;
+        }
+    }
+
+    /** A place that is given back at most once. */
+    private final class Taken implements Slot {
+        private boolean released;
+
+        @Override
+        public void release() {
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+            }
+            released();
+        }
+    }
+}
