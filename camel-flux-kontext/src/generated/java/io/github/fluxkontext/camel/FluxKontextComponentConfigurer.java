@@ -63,6 +63,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "imageUrl": getOrCreateConfiguration(target).setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "ledger": getOrCreateConfiguration(target).setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerttl":
+        case "ledgerTtl": getOrCreateConfiguration(target).setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": getOrCreateConfiguration(target).setLogs(property(camelContext, boolean.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": getOrCreateConfiguration(target).setMaxDownloadSize(property(camelContext, long.class, value)); return true;
@@ -95,6 +98,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": getOrCreateConfiguration(target).setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
         case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "routethreads":
@@ -163,6 +168,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "imageUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerttl":
+        case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
@@ -195,6 +203,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyPort": return java.lang.Integer.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
         case "retryDelay": return long.class;
         case "routethreads":
@@ -264,6 +274,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "imageUrl": return getOrCreateConfiguration(target).getImageUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "ledger": return getOrCreateConfiguration(target).getLedger();
+        case "ledgerttl":
+        case "ledgerTtl": return getOrCreateConfiguration(target).getLedgerTtl();
         case "logs": return getOrCreateConfiguration(target).isLogs();
         case "maxdownloadsize":
         case "maxDownloadSize": return getOrCreateConfiguration(target).getMaxDownloadSize();
@@ -296,6 +309,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return getOrCreateConfiguration(target).isResubmitUnanswered();
         case "retrydelay":
         case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
         case "routethreads":

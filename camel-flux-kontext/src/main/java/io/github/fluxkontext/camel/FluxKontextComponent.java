@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
@@ -30,6 +32,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private int maxRouteThreads = 100;
 
     private FluxKontextThreads threads;
+    private SubmissionLedger defaultLedger;
     private FluxKontextHttpClients httpClients;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
 
@@ -62,6 +65,18 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     synchronized FluxKontextHttpClients httpClients() {
         threads();
         return httpClients;
+    }
+
+    /**
+     * The ledger of endpoints whose ledger option is unset: one in memory, shared by all of them so that a key
+     * is known whichever endpoint sees it again; made on first use, and kept across a restart of the component
+     * (as long as this JVM lives).
+     */
+    synchronized SubmissionLedger defaultLedger() {
+        if (defaultLedger == null) {
+            defaultLedger = new MemorySubmissionLedger();
+        }
+        return defaultLedger;
     }
 
     void started(FluxKontextEndpoint endpoint) {

@@ -24,12 +24,14 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextEndpoint endpoint;
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
+    private final SubmissionGuard guard;
 
     public FluxKontextProducer(FluxKontextEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.operation = endpoint.getOperation();
+        this.guard = new SubmissionGuard(endpoint);
     }
 
     @Override
@@ -56,17 +58,20 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
         String endpointId = endpoint.getFalEndpointId();
         FalClient client = endpoint.getClient();
-        new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize()).toFalInput(request)
-                .thenCompose(input -> client.queue().submit(endpointId, input, config.submitOptions()))
-                .whenComplete((job, error) -> {
+        // with an idempotency key, a job the ledger knows is continued with instead of submitted again
+        guard.submit(exchange.getMessage(), endpointId,
+                () -> new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize()).toFalInput(request),
+                input -> client.queue().submit(endpointId, input, config.submitOptions()))
+                .whenComplete((submission, error) -> {
                     if (error != null) {
                         completion.complete(null, Futures.unwrap(error));
                         return;
                     }
+                    KontextJob job = submission.job();
                     // the request id goes on the exchange before anything else can fail: a submitted job is never lost
                     FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
                     if (config.isWaitForResult()) {
-                        endpoint.startWait(completion, job, endpoint.waitStrategy(true));
+                        endpoint.startWait(completion, job, endpoint.waitStrategy(submission.justSubmitted()));
                     } else {
                         completion.complete(message -> message.setBody(job), null);
                     }
