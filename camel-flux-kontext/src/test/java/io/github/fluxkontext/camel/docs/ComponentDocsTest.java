@@ -48,7 +48,8 @@ class ComponentDocsTest {
     void eachUseCaseHasAJavaAndAYamlExample() throws IOException {
         String page = Files.readString(PAGE);
         for (String useCase : List.of("=== Text to image", "=== Edit an image", "=== Combine several images (multi)",
-                "=== Submit now, fetch later (handle mode)", "=== Files in, files out, several images")) {
+                "=== Submit now, fetch later (handle mode)", "=== Files in, files out, several images",
+                "=== Exactly once from a source that redelivers")) {
             int start = page.indexOf(useCase);
             assertTrue(start >= 0, "missing section " + useCase);
             int end = page.indexOf("\n=== ", start + 1);
