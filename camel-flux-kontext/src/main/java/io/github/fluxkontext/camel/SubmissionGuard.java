@@ -101,20 +101,24 @@ final class SubmissionGuard {
         }
         CompletableFuture<Submission> recorded = new CompletableFuture<>();
         answered.whenComplete((job, error) -> endpoint.continueRoute(() -> {
-            if (error == null) {
-                recordRequestId(ledger, entry, job);
-                recorded.complete(new Submission(job, true));
-                return;
+            try {
+                if (error == null) {
+                    recordRequestId(ledger, entry, job);
+                    recorded.complete(new Submission(job, true));
+                    return;
+                }
+                Throwable cause = Futures.unwrap(error);
+                if (!sent.get() || createdNoJob(cause)) {
+                    release(ledger, entry, cause);
+                } else {
+                    LOG.warn("The submit for idempotency key '{}' failed with its outcome unknown ({}): the key stays marked"
+                             + " as sent, so until its ledger entry expires at {} a message with it fails rather than"
+                             + " submitting again", key, cause.getMessage(), entry.expiresAt());
+                }
+                recorded.completeExceptionally(cause);
+            } catch (RuntimeException e) {
+                recorded.completeExceptionally(e); // whatever went wrong here, the exchange must not hang
             }
-            Throwable cause = Futures.unwrap(error);
-            if (!sent.get() || createdNoJob(cause)) {
-                release(ledger, entry, cause);
-            } else {
-                LOG.warn("The submit for idempotency key '{}' failed with its outcome unknown ({}): the key stays marked as"
-                         + " sent, so until its ledger entry expires at {} a message with it fails rather than submitting again",
-                        key, cause.getMessage(), entry.expiresAt());
-            }
-            recorded.completeExceptionally(cause);
         }));
         return recorded;
     }
