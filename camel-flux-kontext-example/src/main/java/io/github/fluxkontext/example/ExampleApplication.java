@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import io.github.fluxkontext.camel.FluxKontextComponent;
+import io.github.fluxkontext.camel.ledger.FileSubmissionLedger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.BaseMainSupport;
@@ -55,6 +56,12 @@ final class ExampleApplication implements AutoCloseable {
                 FluxKontextComponent component = camelMain.getCamelContext().getComponent("flux-kontext", FluxKontextComponent.class);
                 backend = Backend.configure(component.getConfiguration(), settings, environment);
                 LOG.info("Backend: {}", backend.describe());
+                if (settings.watch() && "file".equals(settings.ledger())) {
+                    // the watch routes key each submit by its input; this ledger outlives the process
+                    component.getConfiguration().setLedger(new FileSubmissionLedger(settings.ledgerDir()));
+                    LOG.info("Ledger: {} (a restarted watch waits for the jobs it submitted rather than paying again)",
+                            settings.ledgerDir().toAbsolutePath().normalize());
+                }
                 LOG.info("Routes: {} ({}), images go to {}", settings.routes(),
                         "yaml".equals(settings.routes()) ? YAML_ROUTES : ExampleRoutes.class.getName(),
                         settings.outputDir().toAbsolutePath().normalize());

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
+import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
 import static io.github.fluxkontext.camel.FluxKontextConstants.PROMPT;
 
 /**
@@ -20,7 +21,11 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.PROMPT;
  * {@code example.watch=true}): a prompt file {@code input/text-to-image/<name>.txt}, or an image
  * {@code input/edit/<name>.png|jpg|jpeg|webp} with its instruction in {@code input/edit/<name>.txt}.
  * The image is taken once its {@code .txt} is there (Camel's done file); processed inputs move to
- * {@code .done}, failed ones to {@code .failed}, so a failing job is never submitted twice.</li>
+ * {@code .done}, failed ones to {@code .failed}, so a failing job is never submitted twice. Each submit carries an
+ * idempotency key made of the input: {@code text-to-image/<file name>/<SHA-256 of the prompt file>}, or
+ * {@code edit/<file name>/<SHA-256 of the image>/<SHA-256 of the instruction>}; with the example's file ledger a
+ * watch restarted after a crash (the input is read again) or an input dropped again unchanged gets the job that
+ * exists instead of a second, billed one, and a changed input is a new job.</li>
  * </ul>
  */
 public class ExampleRoutes extends RouteBuilder {
@@ -65,6 +70,7 @@ public class ExampleRoutes extends RouteBuilder {
         from("file:{{example.input-dir}}/text-to-image?antInclude=*.txt&move=.done&moveFailed=.failed")
                 .routeId("watch-text-to-image").autoStartup("{{example.watch}}")
                 .setHeader(NAME, simple("${file:onlyname.noext}"))
+                .setHeader(IDEMPOTENCY_KEY, simple("text-to-image/${file:name}/${hash(${body})}"))
                 .to("direct:text-to-image");
 
         from("file:{{example.input-dir}}/edit?antInclude=*.png,*.jpg,*.jpeg,*.webp&doneFileName=${file:name.noext}.txt"
@@ -72,6 +78,7 @@ public class ExampleRoutes extends RouteBuilder {
                 .routeId("watch-edit").autoStartup("{{example.watch}}")
                 .setHeader(NAME, simple("${file:onlyname.noext}"))
                 .setHeader(PROMPT, simple("${trim(${load(file:${file:parent}/${file:onlyname.noext}.txt)})}"))
+                .setHeader(IDEMPOTENCY_KEY, simple("edit/${file:name}/${hash(${body})}/${hash(${header.CamelFluxKontextPrompt})}"))
                 .to("direct:edit");
     }
 }

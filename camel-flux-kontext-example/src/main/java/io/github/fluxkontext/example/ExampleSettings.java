@@ -18,23 +18,30 @@ import org.apache.camel.util.TimeUtils;
  * @param watch              whether the folder-watching routes start (set by {@code --watch})
  * @param outputDir          where the images are written
  * @param inputDir           the folder watched in watch mode
+ * @param ledger             in watch mode, where the component remembers each input's job: {@code file} (default: a
+ *                           restarted watch, or an input dropped again unchanged, does not pay for a second job) or
+ *                           {@code memory} (forgotten when the example stops)
+ * @param ledgerDir          the file ledger's folder ({@code example.ledger-dir}; default {@code <input-dir>/.ledger})
  * @param simulator          {@code auto} (the simulator when no key is set), {@code always} or {@code never}
  * @param simulatorQueueTime how long a simulated job waits in the queue at least
  * @param simulatorRunTime   how long a simulated job runs
  * @param simulatorRunners   how many simulated jobs run at once (the others wait in the queue)
  * @param simulatorScale     the size of simulated images relative to fal's (about one megapixel)
  */
-record ExampleSettings(String routes, boolean watch, Path outputDir, Path inputDir, String simulator,
+record ExampleSettings(String routes, boolean watch, Path outputDir, Path inputDir, String ledger, Path ledgerDir, String simulator,
                        Duration simulatorQueueTime, Duration simulatorRunTime, int simulatorRunners,
                        double simulatorScale) {
 
     static ExampleSettings read(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
+        Path inputDir = Path.of(get(properties, "example.input-dir", "input"));
         return new ExampleSettings(
                 oneOf(properties, "example.routes", "java", Set.of("java", "yaml")),
                 Boolean.parseBoolean(get(properties, "example.watch", "false")),
                 Path.of(get(properties, "example.output-dir", "output")),
-                Path.of(get(properties, "example.input-dir", "input")),
+                inputDir,
+                oneOf(properties, "example.ledger", "file", Set.of("file", "memory")),
+                Path.of(get(properties, "example.ledger-dir", inputDir.resolve(".ledger").toString())),
                 oneOf(properties, "example.simulator", "auto", Set.of("auto", "always", "never")),
                 TimeUtils.toDuration(get(properties, "example.simulator.queue-time", "1s")),
                 TimeUtils.toDuration(get(properties, "example.simulator.run-time", "1500ms")),

@@ -28,6 +28,8 @@ public final class FluxKontextExample {
               --watch            watch the input folder until stopped (Ctrl+C):
                                    <input>/text-to-image/<name>.txt              -> text-to-image
                                    <input>/edit/<name>.png|jpg|jpeg|webp + <name>.txt -> edit
+                                 each input is paid for once: a watch restarted after a crash, or an input
+                                 dropped again unchanged, gets the job that exists (ledger in <input>/.ledger)
               --routes=yaml      run the YAML routes instead of the Java DSL ones
               --<setting>=<v>    any setting of application.properties, e.g. --example.output-dir=/tmp/out
             With no FAL_KEY the jobs go to a fal simulator started in this JVM; with FAL_KEY to fal; with

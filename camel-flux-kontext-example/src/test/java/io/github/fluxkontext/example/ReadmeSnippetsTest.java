@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.github.fluxkontext.camel.FluxKontextComponent;
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.ledger.FileSubmissionLedger;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextCancellation;
@@ -137,6 +138,16 @@ class ReadmeSnippetsTest {
         }
     }
 
+    static class ExactlyOnce extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("file:inbox?move=.done&moveFailed=.failed")
+                .setHeader("CamelFluxKontextIdempotencyKey", simple("${file:name}"))
+                .to("flux-kontext:text-to-image?outputType=bytes")
+                .to("file:output");
+        }
+    }
+
     /** The README's "simulator in your own tests" snippet, verbatim (with the FAL field above). */
     private void pointTheComponentAtTheSimulator(CamelContext context) {
         FluxKontextConfiguration config = context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration();
@@ -239,6 +250,25 @@ class ReadmeSnippetsTest {
         assertEquals(1, urls.size());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void aFileReadAgainIsNotSubmittedAgain(String dsl) throws Exception {
+        start(dsl, new ExactlyOnce(), "CamelFluxKontextIdempotencyKey");
+        Path prompt = dir.resolve("inbox/lighthouse.txt");
+
+        WatchModeTest.drop(prompt, "A lighthouse at dusk");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("inbox/.done/lighthouse.txt")));
+        Path image = onlyFile(dir.resolve("output"));
+        // the same file again, as after a crash: the job that exists, not a second one
+        WatchModeTest.drop(prompt, "A lighthouse at dusk");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(prompt));
+
+        assertEquals(1, FAL.simulator().journal().count(FalOperation.SUBMIT));
+        assertEquals(image, onlyFile(dir.resolve("output")), "the same job's image");
+        String requestId = new FileSubmissionLedger(dir.resolve("ledger")).get("lighthouse.txt").orElseThrow().requestId();
+        assertTrue(image.getFileName().toString().startsWith(requestId), image + " is the image of " + requestId);
+    }
+
     // ---- helpers
 
     /** A CamelContext with the snippet in the given DSL, folders under the test's directory. */
@@ -249,6 +279,8 @@ class ReadmeSnippetsTest {
         fast.setPollInterval(20);
         fast.setRetryDelay(20);
         fast.setMaxRetryDelay(100);
+        // the README's ledger properties, with a folder of this test's
+        fast.setLedger(new FileSubmissionLedger(dir.resolve("ledger")));
         if (dsl.equals("java")) {
             context.addRoutes(java);
         } else {

@@ -4,9 +4,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Properties;
 
+import io.github.fluxkontext.camel.ledger.FileSubmissionLedger;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.FalSimulator;
 import org.apache.camel.ServiceStatus;
@@ -35,10 +39,7 @@ class WatchModeTest {
     void droppedPromptAndImageWithInstructionBecomeImages(String routes) throws Exception {
         Path in = dir.resolve("input");
         Path out = dir.resolve("output");
-        Properties settings = fastSettings(routes, out, in);
-        settings.setProperty("example.watch", "true");
-        try (ExampleApplication app = new ExampleApplication(settings, noKeyEnvironment())) {
-            app.start();
+        try (ExampleApplication app = watching(routes)) {
             FalSimulator sim = app.backend().simulator();
             assertEquals(ServiceStatus.Started, app.context().getRouteController().getRouteStatus("watch-edit"));
 
@@ -77,10 +78,7 @@ class WatchModeTest {
     @ValueSource(strings = { "java", "yaml" })
     void aFailedJobMovesItsInputAsideAndIsNotRepeated(String routes) throws Exception {
         Path in = dir.resolve("input");
-        Properties settings = fastSettings(routes, dir.resolve("output"), in);
-        settings.setProperty("example.watch", "true");
-        try (ExampleApplication app = new ExampleApplication(settings, noKeyEnvironment())) {
-            app.start();
+        try (ExampleApplication app = watching(routes)) {
             Path blank = in.resolve("text-to-image/blank.txt");
             Files.createDirectories(blank.getParent());
             Files.writeString(blank, "   \n", StandardCharsets.UTF_8);
@@ -88,5 +86,52 @@ class WatchModeTest {
             await().atMost(PATIENCE).until(() -> Files.exists(in.resolve("text-to-image/.failed/blank.txt")));
             assertEquals(0, app.backend().simulator().journal().count(FalOperation.SUBMIT), "a blank prompt fails before any call");
         }
+    }
+
+    @ParameterizedTest(name = "{0} routes")
+    @ValueSource(strings = { "java", "yaml" })
+    void anInputDroppedAgainUnchangedIsNotPaidForTwiceAChangedOneIs(String routes) throws Exception {
+        Path in = dir.resolve("input");
+        try (ExampleApplication app = watching(routes)) {
+            FalSimulator sim = app.backend().simulator();
+            Path castle = in.resolve("text-to-image/castle.txt");
+
+            drop(castle, "A sand castle at low tide");
+            await().atMost(PATIENCE).until(() -> Files.exists(in.resolve("text-to-image/.done/castle.txt")));
+            // the key is the file's name and the SHA-256 of its content; its job is in the file ledger under the input folder
+            String key = "text-to-image/castle.txt/" + sha256("A sand castle at low tide");
+            String requestId = new FileSubmissionLedger(in.resolve(".ledger")).get(key).orElseThrow().requestId();
+            assertEquals(requestId, sim.jobs().get(0).requestId());
+
+            drop(castle, "A sand castle at low tide");
+            await().atMost(PATIENCE).until(() -> !Files.exists(castle));
+            assertEquals(1, sim.journal().count(FalOperation.SUBMIT), "the same input again: its job, not a new one");
+
+            drop(castle, "A sand castle at high tide");
+            await().atMost(PATIENCE).until(() -> !Files.exists(castle));
+            assertEquals(2, sim.journal().count(FalOperation.SUBMIT), "a changed input is a new job");
+            assertEquals("A sand castle at high tide", sim.journal().entries(FalOperation.SUBMIT).get(1).bodyAsJson().get("prompt"));
+        }
+    }
+
+    /** The example in watch mode on this test's input and output folders, started. */
+    private ExampleApplication watching(String routes) throws Exception {
+        Properties settings = fastSettings(routes, dir.resolve("output"), dir.resolve("input"));
+        settings.setProperty("example.watch", "true");
+        ExampleApplication app = new ExampleApplication(settings, noKeyEnvironment());
+        app.start();
+        return app;
+    }
+
+    /** Writes a file into the watched folder whole (written aside, then moved in), so it is never read half-written. */
+    static void drop(Path file, String content) throws Exception {
+        Files.createDirectories(file.getParent());
+        Path aside = Files.createTempFile(file.getParent().getParent(), "drop", ".tmp");
+        Files.writeString(aside, content, StandardCharsets.UTF_8);
+        Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -63,6 +63,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "imageUrl": getOrCreateConfiguration(target).setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "ledger": getOrCreateConfiguration(target).setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerttl":
+        case "ledgerTtl": getOrCreateConfiguration(target).setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": getOrCreateConfiguration(target).setLogs(property(camelContext, boolean.class, value)); return true;
         case "maxconcurrentjobs":
         case "maxConcurrentJobs": target.setMaxConcurrentJobs(property(camelContext, int.class, value)); return true;
@@ -99,6 +102,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": getOrCreateConfiguration(target).setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
         case "retryDelay": getOrCreateConfiguration(target).setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "routethreads":
@@ -169,6 +174,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "imageUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerttl":
+        case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
         case "maxconcurrentjobs":
         case "maxConcurrentJobs": return int.class;
@@ -205,6 +213,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyPort": return java.lang.Integer.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
         case "retryDelay": return long.class;
         case "routethreads":
@@ -276,6 +286,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "imageUrl": return getOrCreateConfiguration(target).getImageUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "ledger": return getOrCreateConfiguration(target).getLedger();
+        case "ledgerttl":
+        case "ledgerTtl": return getOrCreateConfiguration(target).getLedgerTtl();
         case "logs": return getOrCreateConfiguration(target).isLogs();
         case "maxconcurrentjobs":
         case "maxConcurrentJobs": return target.getMaxConcurrentJobs();
@@ -312,6 +325,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return getOrCreateConfiguration(target).isResubmitUnanswered();
         case "retrydelay":
         case "retryDelay": return getOrCreateConfiguration(target).getRetryDelay();
         case "routethreads":

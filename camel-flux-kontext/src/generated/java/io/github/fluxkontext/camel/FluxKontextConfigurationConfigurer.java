@@ -51,6 +51,9 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "imageUpload": target.setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": target.setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "ledger": target.setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerttl":
+        case "ledgerTtl": target.setLedgerTtl(property(camelContext, long.class, value)); return true;
         case "logs": target.setLogs(property(camelContext, boolean.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": target.setMaxDownloadSize(property(camelContext, long.class, value)); return true;
@@ -81,6 +84,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "proxyPort": target.setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": target.setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
         case "retryDelay": target.setRetryDelay(property(camelContext, long.class, value)); return true;
         case "safetytolerance":
@@ -142,6 +147,9 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
+        case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerttl":
+        case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
@@ -172,6 +180,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "proxyPort": return java.lang.Integer.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
         case "retryDelay": return long.class;
         case "safetytolerance":
@@ -234,6 +244,9 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "imageUpload": return target.getImageUpload();
         case "imageurl":
         case "imageUrl": return target.getImageUrl();
+        case "ledger": return target.getLedger();
+        case "ledgerttl":
+        case "ledgerTtl": return target.getLedgerTtl();
         case "logs": return target.isLogs();
         case "maxdownloadsize":
         case "maxDownloadSize": return target.getMaxDownloadSize();
@@ -264,6 +277,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "proxyPort": return target.getProxyPort();
         case "requesttimeout":
         case "requestTimeout": return target.getRequestTimeout();
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return target.isResubmitUnanswered();
         case "retrydelay":
         case "retryDelay": return target.getRetryDelay();
         case "safetytolerance":

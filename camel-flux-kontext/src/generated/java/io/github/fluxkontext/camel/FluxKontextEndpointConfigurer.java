@@ -53,6 +53,9 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "imageUrl": target.getConfiguration().setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "ledger": target.getConfiguration().setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerttl":
+        case "ledgerTtl": target.getConfiguration().setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": target.getConfiguration().setLogs(property(camelContext, boolean.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": target.getConfiguration().setMaxDownloadSize(property(camelContext, long.class, value)); return true;
@@ -83,6 +86,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": target.getConfiguration().setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
         case "retryDelay": target.getConfiguration().setRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "safetytolerance":
@@ -146,6 +151,9 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "imageUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerttl":
+        case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
@@ -176,6 +184,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "proxyPort": return java.lang.Integer.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
         case "retryDelay": return long.class;
         case "safetytolerance":
@@ -240,6 +250,9 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "imageUrl": return target.getConfiguration().getImageUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "ledger": return target.getConfiguration().getLedger();
+        case "ledgerttl":
+        case "ledgerTtl": return target.getConfiguration().getLedgerTtl();
         case "logs": return target.getConfiguration().isLogs();
         case "maxdownloadsize":
         case "maxDownloadSize": return target.getConfiguration().getMaxDownloadSize();
@@ -270,6 +283,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "proxyPort": return target.getConfiguration().getProxyPort();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
+        case "resubmitunanswered":
+        case "resubmitUnanswered": return target.getConfiguration().isResubmitUnanswered();
         case "retrydelay":
         case "retryDelay": return target.getConfiguration().getRetryDelay();
         case "safetytolerance":

@@ -23,7 +23,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(47);
+        Set<String> props = new HashSet<>(50);
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -39,6 +39,8 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("imageUpload");
         props.add("imageUrl");
         props.add("lazyStartProducer");
+        props.add("ledger");
+        props.add("ledgerTtl");
         props.add("logs");
         props.add("maxDownloadSize");
         props.add("maxInlineImageSize");
@@ -57,6 +59,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("proxyHost");
         props.add("proxyPort");
         props.add("requestTimeout");
+        props.add("resubmitUnanswered");
         props.add("retryDelay");
         props.add("safetyTolerance");
         props.add("seed");

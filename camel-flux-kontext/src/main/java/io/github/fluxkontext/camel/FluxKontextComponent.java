@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
@@ -35,6 +37,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private int maxConcurrentJobs;
 
     private FluxKontextThreads threads;
+    private SubmissionLedger defaultLedger;
     private FluxKontextHttpClients httpClients;
     private JobSlots slots;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
@@ -112,6 +115,18 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     /** Status streams open now, over all endpoints. */
     public int getOpenStreams() {
         return openStreams.get();
+    }
+
+    /**
+     * The ledger of endpoints whose ledger option is unset: one in memory, shared by all of them so that a key
+     * is known whichever endpoint sees it again; made on first use, and kept across a restart of the component
+     * (as long as this JVM lives).
+     */
+    synchronized SubmissionLedger defaultLedger() {
+        if (defaultLedger == null) {
+            defaultLedger = new MemorySubmissionLedger();
+        }
+        return defaultLedger;
     }
 
     void started(FluxKontextEndpoint endpoint) {

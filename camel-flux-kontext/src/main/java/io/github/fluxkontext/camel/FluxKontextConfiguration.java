@@ -9,6 +9,7 @@ import io.github.fluxkontext.camel.client.QueuePriority;
 import io.github.fluxkontext.camel.client.RetryPolicy;
 import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.client.SubmitRetry;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.UriParam;
@@ -24,6 +25,9 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 @UriParams
 @Configurer
 public class FluxKontextConfiguration implements Cloneable {
+
+    /** Far beyond any redelivery window, and well within the epoch milliseconds the ledgers store. */
+    static final Duration MAX_LEDGER_TTL = Duration.ofDays(3650);
 
     @UriParam(label = "producer", enums = "pro,max", defaultValue = "pro")
     private FluxKontextModel model = FluxKontextModel.PRO;
@@ -87,6 +91,12 @@ public class FluxKontextConfiguration implements Cloneable {
     private long maxRetryDelay = 30000;
     @UriParam(label = "producer", enums = "safe,all,none", defaultValue = "safe")
     private SubmitRetry submitRetry = SubmitRetry.SAFE;
+    @UriParam(label = "producer")
+    private SubmissionLedger ledger;
+    @UriParam(label = "producer", defaultValue = "86400000", javaType = "java.time.Duration")
+    private long ledgerTtl = 86400000;
+    @UriParam(label = "producer", defaultValue = "false")
+    private boolean resubmitUnanswered = false;
     @UriParam(label = "common", defaultValue = "https://queue.fal.run")
     private String baseUrl = "https://queue.fal.run";
     @UriParam(label = "producer")
@@ -495,6 +505,50 @@ public class FluxKontextConfiguration implements Cloneable {
         this.submitRetry = submitRetry;
     }
 
+    public SubmissionLedger getLedger() {
+        return ledger;
+    }
+
+    /**
+     * Where the idempotency keys of submits (header CamelFluxKontextIdempotencyKey) and the request ids of their
+     * jobs are kept, so that a message that comes again does not submit again. Unset: one in-memory ledger per
+     * component, shared by its endpoints (it forgets on restart). A FileSubmissionLedger (a directory) survives
+     * restarts and is shared by the processes of one machine; a JdbcSubmissionLedger (a table) is shared by every
+     * instance using the database. Only messages with a key use it.
+     */
+    public void setLedger(SubmissionLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    public long getLedgerTtl() {
+        return ledgerTtl;
+    }
+
+    /**
+     * How long a key stays in the ledger: a message that comes again with the same key within it does not submit
+     * again, one that comes later submits anew. Make it longer than the time within which the source may deliver
+     * a message again.
+     */
+    public void setLedgerTtl(long ledgerTtl) {
+        this.ledgerTtl = ledgerTtl;
+    }
+
+    public boolean isResubmitUnanswered() {
+        return resubmitUnanswered;
+    }
+
+    /**
+     * What a message does whose key's submit was sent but never answered (the instance crashed, or the connection
+     * broke, before fal's answer came): with false it fails with a FluxKontextTransportException whose
+     * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
+     * did create a job. Of several such messages at once only one submits. A submit that may still be under way
+     * (sent more recently than the longest a submit takes here: its attempts' connect and request timeouts plus
+     * the retry delays) is never submitted again.
+     */
+    public void setResubmitUnanswered(boolean resubmitUnanswered) {
+        this.resubmitUnanswered = resubmitUnanswered;
+    }
+
     public String getBaseUrl() {
         return baseUrl;
     }
@@ -681,6 +735,11 @@ public class FluxKontextConfiguration implements Cloneable {
         positive("timeout", timeout);
         positive("maxDownloadSize", maxDownloadSize);
         positive("maxInlineImageSize", maxInlineImageSize);
+        positive("ledgerTtl", ledgerTtl);
+        if (ledgerTtl > MAX_LEDGER_TTL.toMillis()) {
+            throw new IllegalArgumentException("Option ledgerTtl must be at most " + MAX_LEDGER_TTL.toDays() + " days, was "
+                                               + ledgerTtl + " ms");
+        }
         if (maxRetries < 0) {
             throw new IllegalArgumentException("Option maxRetries must be 0 or more, was " + maxRetries);
         }

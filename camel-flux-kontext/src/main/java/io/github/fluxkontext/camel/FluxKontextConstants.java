@@ -38,6 +38,19 @@ public final class FluxKontextConstants {
     @Metadata(label = "producer", description = "Whether fal returns the images inline as data URIs.", javaType = "Boolean")
     public static final String SYNC_MODE = "CamelFluxKontextSyncMode";
 
+    // ---- input: exactly once (read by edit, text-to-image and multi)
+
+    @Metadata(label = "producer", description = "An idempotency key for the submit: a message id or a business key, 1 to"
+                                                + " 512 characters. A message that comes again with a key already in the"
+                                                + " ledger (a redelivery after a crash, a second instance reading the same"
+                                                + " source) does not submit: it waits for, or continues with the handle of,"
+                                                + " the job of the key's first submit. A key whose submit was sent but never"
+                                                + " answered fails with FluxKontextTransportException.isOutcomeUnknown()"
+                                                + " (see resubmitUnanswered). Kept for ledgerTtl. One key names one submit:"
+                                                + " give a second flux-kontext call of the same route a key of its own.",
+              javaType = "String")
+    public static final String IDEMPOTENCY_KEY = "CamelFluxKontextIdempotencyKey";
+
     // ---- the job: set after submit; read by status, result and cancel
 
     @Metadata(description = "fal's request id of the job. Set right after submit (before anything else can fail);"

@@ -27,6 +27,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextEndpoint endpoint;
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
+    private final SubmissionGuard guard;
     private WritableHealthCheckRepository healthChecks;
     private FluxKontextHealthCheck healthCheck;
 
@@ -35,6 +36,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.operation = endpoint.getOperation();
+        this.guard = new SubmissionGuard(endpoint);
     }
 
     /** Registers this producer's readiness check in Camel's "producers" health repository, when there is one. */
@@ -82,23 +84,28 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
         String endpointId = endpoint.getFalEndpointId();
         FalClient client = endpoint.getClient();
-        endpoint.slots().acquire(Duration.ofMillis(config.getTimeout()), endpoint)
-                .thenCompose(slot -> {
+        // with an idempotency key, a job the ledger knows is continued with instead of submitted again; a new
+        // submit first waits for one of the maxConcurrentJobs places, then prepares its input
+        guard.submit(exchange.getMessage(), endpointId,
+                () -> endpoint.slots().acquire(Duration.ofMillis(config.getTimeout()), endpoint).thenCompose(slot -> {
                     completion.hold(slot);
                     return new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize())
                             .toFalInput(request);
-                })
-                .thenCompose(input -> client.queue().submit(endpointId, input, config.submitOptions()))
-                .whenComplete((job, error) -> {
+                }),
+                input -> client.queue().submit(endpointId, input, config.submitOptions()))
+                .whenComplete((submission, error) -> {
                     if (error != null) {
                         completion.complete(null, Futures.unwrap(error));
                         return;
                     }
-                    endpoint.statistics().submitted();
+                    KontextJob job = submission.job();
+                    if (submission.justSubmitted()) {
+                        endpoint.statistics().submitted();
+                    }
                     // the request id goes on the exchange before anything else can fail: a submitted job is never lost
                     FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
                     if (config.isWaitForResult()) {
-                        endpoint.startWait(completion, job, endpoint.waitStrategy(true));
+                        endpoint.startWait(completion, job, endpoint.waitStrategy(submission.justSubmitted()));
                     } else {
                         completion.complete(message -> message.setBody(job), null);
                     }

@@ -27,7 +27,8 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * does next; never blocks</td><td>2 threads, unbounded queue</td><td>graceful</td></tr>
  * <tr><td>{@code FluxKontextRoute}</td><td>the rest of the users' routes, after a job completed (the
  * steps after {@code flux-kontext}); these may block (JDBC, files, a synchronous call back into this
- * component)</td><td>{@code routeThreads} (default 10). When all are busy and none has finished a task for
+ * component). Also the submission ledger's writes once fal answered a keyed submit ({@link SubmissionGuard}),
+ * which may block on a database or a disk too</td><td>{@code routeThreads} (default 10). When all are busy and none has finished a task for
  * {@value #STALL_CHECK_MS} ms (routes blocked), the pool grows by {@code routeThreads} at a time up to
  * {@code maxRouteThreads} (default 100), and shrinks back once the queue is empty. Beyond that, completed
  * exchanges wait in order for a free thread; the component's own work goes on

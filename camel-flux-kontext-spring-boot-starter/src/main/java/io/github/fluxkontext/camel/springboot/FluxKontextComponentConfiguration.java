@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -147,6 +148,14 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private Integer maxOpenStreams = 256;
 
     /**
+     * The most jobs this component has submitted and waits for at once, over all its endpoints (0: no limit).
+     * Beyond it, exchanges wait for a place in a fair queue, holding no thread; that wait counts against their
+     * timeout, and a stop fails them with FluxKontextStoppedException (nothing was sent). A submit with
+     * wait-for-result=false holds its place only until fal answered it.
+     */
+    private Integer maxConcurrentJobs = 0;
+
+    /**
      * With wait-mode=poll (and wherever a stream cannot be used): how often to ask for the status of a job
      * that runs (IN_PROGRESS). A job in the queue is asked less often the further back it is: this interval
      * times one plus its queue position, at most max-poll-interval. The first poll comes sooner, at most
@@ -243,6 +252,33 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
      * bill a job twice. none: never.
      */
     private String submitRetry = "safe";
+
+    /**
+     * Where the idempotency keys of submits (header CamelFluxKontextIdempotencyKey) and the request ids of their
+     * jobs are kept, so that a message that comes again does not submit again, written #bean:name or #name: a
+     * FileSubmissionLedger (a directory; survives restarts, shared by the processes of one machine) or a
+     * JdbcSubmissionLedger (a table; shared by every instance using the database). Unset: one in-memory ledger
+     * per component, shared by its endpoints (it forgets on restart). Only messages with a key use it.
+     */
+    private SubmissionLedger ledger;
+
+    /**
+     * How long a key stays in the ledger: a message that comes again with the same key within it does not submit
+     * again, one that comes later submits anew. Make it longer than the time within which the source may deliver
+     * a message again. A duration: 24h, 30m, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration ledgerTtl = Duration.ofHours(24);
+
+    /**
+     * What a message does whose key's submit was sent but never answered (the instance crashed, or the connection
+     * broke, before fal's answer came): with false it fails with a FluxKontextTransportException whose
+     * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
+     * did create a job. Of several such messages at once only one submits. A submit that may still be under way
+     * (sent more recently than the longest a submit takes: its attempts' connect and request timeouts plus the
+     * retry delays) is never submitted again.
+     */
+    private boolean resubmitUnanswered = false;
 
     /**
      * The queue API's base URL: fal's, or an aggregator's that re-exposes fal's paths.
@@ -526,6 +562,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("maxOpenStreams");
     }
 
+    public Integer getMaxConcurrentJobs() {
+        return maxConcurrentJobs;
+    }
+
+    public void setMaxConcurrentJobs(Integer maxConcurrentJobs) {
+        this.maxConcurrentJobs = maxConcurrentJobs;
+        configured.add("maxConcurrentJobs");
+    }
+
     public Duration getPollInterval() {
         return pollInterval;
     }
@@ -659,6 +704,33 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     public void setSubmitRetry(String submitRetry) {
         this.submitRetry = submitRetry;
         configured.add("submitRetry");
+    }
+
+    public SubmissionLedger getLedger() {
+        return ledger;
+    }
+
+    public void setLedger(SubmissionLedger ledger) {
+        this.ledger = ledger;
+        configured.add("ledger");
+    }
+
+    public Duration getLedgerTtl() {
+        return ledgerTtl;
+    }
+
+    public void setLedgerTtl(Duration ledgerTtl) {
+        this.ledgerTtl = ledgerTtl;
+        configured.add("ledgerTtl");
+    }
+
+    public boolean isResubmitUnanswered() {
+        return resubmitUnanswered;
+    }
+
+    public void setResubmitUnanswered(boolean resubmitUnanswered) {
+        this.resubmitUnanswered = resubmitUnanswered;
+        configured.add("resubmitUnanswered");
     }
 
     public String getBaseUrl() {
@@ -857,6 +929,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("waitMode", waitMode);
         values.put("streamIdleTimeout", streamIdleTimeout);
         values.put("maxOpenStreams", maxOpenStreams);
+        values.put("maxConcurrentJobs", maxConcurrentJobs);
         values.put("pollInterval", pollInterval);
         values.put("maxPollInterval", maxPollInterval);
         values.put("timeout", timeout);
@@ -872,6 +945,9 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("retryDelay", retryDelay);
         values.put("maxRetryDelay", maxRetryDelay);
         values.put("submitRetry", submitRetry);
+        values.put("ledger", ledger);
+        values.put("ledgerTtl", ledgerTtl);
+        values.put("resubmitUnanswered", resubmitUnanswered);
         values.put("baseUrl", baseUrl);
         values.put("storageUrl", storageUrl);
         values.put("apiKey", apiKey);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.FluxKontextComponent;
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.FluxKontextModel;
+import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -206,9 +207,10 @@ class FluxKontextComponentAutoConfigurationTest {
         CloseableHttpAsyncClient client = HttpAsyncClients.createDefault();
         FluxKontextConfiguration shared = new FluxKontextConfiguration();
         shared.setModel(FluxKontextModel.MAX);
+        MemorySubmissionLedger ledger = new MemorySubmissionLedger();
         try (ConfigurableApplicationContext context = start(
-                Map.of("myTls", tls, "myClient", client, "sharedKontext", shared),
-                P + "ssl-context-parameters=#bean:myTls", P + "http-client=#myClient",
+                Map.of("myTls", tls, "myClient", client, "sharedKontext", shared, "myLedger", ledger),
+                P + "ssl-context-parameters=#bean:myTls", P + "http-client=#myClient", P + "ledger=#bean:myLedger",
                 P + "configuration=#bean:sharedKontext", P + "base-url=https://aggregator.example")) {
             FluxKontextConfiguration c = component(context).getConfiguration();
             assertSame(shared, c, "the configuration bean");
@@ -216,6 +218,7 @@ class FluxKontextComponentAutoConfigurationTest {
             assertEquals("https://aggregator.example", c.getBaseUrl(), "properties apply on top of the bean");
             assertSame(tls, c.getSslContextParameters());
             assertSame(client, c.getHttpClient());
+            assertSame(ledger, c.getLedger());
         }
     }
 

@@ -108,6 +108,21 @@ public final class RetryPolicy {
         return SUBMIT_SAFE_STATUSES.contains(response.statusCode()) && response.header("x-fal-request-id") == null;
     }
 
+    /**
+     * Whether a submit that fal (or the gateway before it) answered with this error status certainly created no
+     * job: a client error other than 408 and 429 (the request was refused as it stands), or a 429 or 503 without
+     * an {@code x-fal-request-id} (turned away before queueing, as {@link #turnedAwayBeforeQueueing}). Any other
+     * error answer may come from a job that exists.
+     *
+     * @param falRequestId the answer's {@code x-fal-request-id} header, or null
+     */
+    public static boolean submitCreatedNoJob(int statusCode, String falRequestId) {
+        if (statusCode >= 400 && statusCode < 500 && statusCode != 408 && statusCode != 429) {
+            return true;
+        }
+        return SUBMIT_SAFE_STATUSES.contains(statusCode) && falRequestId == null;
+    }
+
     /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
     public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
         if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE || !(error instanceof IOException)

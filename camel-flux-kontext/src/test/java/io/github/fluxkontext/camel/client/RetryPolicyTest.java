@@ -44,6 +44,27 @@ class RetryPolicyTest {
         assertTrue(policy.afterResponse(CallKind.STATUS, 0, answer(status, Map.of())).isEmpty());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = { 400, 401, 403, 404, 413, 422 })
+    void aSubmitRefusedWithAClientErrorCreatedNoJob(int status) {
+        assertTrue(RetryPolicy.submitCreatedNoJob(status, null));
+        assertTrue(RetryPolicy.submitCreatedNoJob(status, "req-1"), "refused as it stands, whatever it was named");
+    }
+
+    @Test
+    void aSubmitTurnedAwayCreatedNoJobOnlyWithoutARequestId() {
+        assertTrue(RetryPolicy.submitCreatedNoJob(429, null));
+        assertTrue(RetryPolicy.submitCreatedNoJob(503, null));
+        assertFalse(RetryPolicy.submitCreatedNoJob(429, "req-1"));
+        assertFalse(RetryPolicy.submitCreatedNoJob(503, "req-1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 408, 500, 502, 504 })
+    void aSubmitAnsweredWithAGatewayOrServerErrorMayHaveCreatedAJob(int status) {
+        assertFalse(RetryPolicy.submitCreatedNoJob(status, null));
+    }
+
     @Test
     void aUserTimeout504IsNotRetried() {
         FalResponse userTimeout = answer(504, Map.of("x-fal-request-timeout-type", "user"));

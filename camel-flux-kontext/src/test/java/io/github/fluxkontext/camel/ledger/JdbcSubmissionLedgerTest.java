@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,7 +30,7 @@ class JdbcSubmissionLedgerTest extends SubmissionLedgerContract {
     @RegisterExtension
     static final TestPostgres POSTGRES = new TestPostgres();
 
-    private final List<String> tables = new ArrayList<>(List.of(newTableName()));
+    private final List<String> tables = new ArrayList<>(List.of(TestPostgres.newTableName()));
 
     @Override
     protected SubmissionLedger openLedger() {
@@ -40,24 +39,12 @@ class JdbcSubmissionLedgerTest extends SubmissionLedgerContract {
 
     @AfterEach
     void dropTables() throws SQLException {
-        if (!POSTGRES.isAvailable()) {
-            return;
-        }
-        try (Connection connection = POSTGRES.newDataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            for (String table : tables) {
-                statement.execute("DROP TABLE IF EXISTS " + table);
-            }
-        }
-    }
-
-    private static String newTableName() {
-        return "ledger_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        POSTGRES.dropTables(tables);
     }
 
     @Test
     void theTableIsCreatedOnFirstUseWithTheDocumentedColumns() throws SQLException {
-        String table = newTableName();
+        String table = TestPostgres.newTableName();
         tables.add(table);
         assertFalse(tableExists(table));
 
@@ -84,7 +71,7 @@ class JdbcSubmissionLedgerTest extends SubmissionLedgerContract {
 
     @Test
     void instancesRacingToCreateTheTableAllSucceed() throws Exception {
-        String table = newTableName();
+        String table = TestPostgres.newTableName();
         tables.add(table);
         CyclicBarrier start = new CyclicBarrier(RACERS);
         ExecutorService instances = Executors.newFixedThreadPool(RACERS);

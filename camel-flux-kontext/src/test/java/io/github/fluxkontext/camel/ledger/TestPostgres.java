@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * (environment) or {@code -D}{@value #REQUIRED_PROPERTY}=true: then they fail. CI sets it ({@code .ci/run}), so
  * JDBC tests are never skipped silently there.
  */
-final class TestPostgres implements BeforeAllCallback, BeforeEachCallback {
+public final class TestPostgres implements BeforeAllCallback, BeforeEachCallback {
 
     static final String URL_VARIABLE = "FLUX_KONTEXT_TEST_JDBC_URL";
     static final String URL_PROPERTY = "fluxKontext.test.jdbcUrl";
@@ -70,15 +71,38 @@ final class TestPostgres implements BeforeAllCallback, BeforeEachCallback {
     }
 
     /** False when the tests are skipped. */
-    boolean isAvailable() {
+    public boolean isAvailable() {
         return skipReason == null;
     }
 
     /** A new DataSource on the server: each opens connections of its own, like another instance. */
-    DataSource newDataSource() {
+    public DataSource newDataSource() {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(server.url());
         return dataSource;
+    }
+
+    /** The server's JDBC URL (user and password in it), for a process of its own. */
+    public String jdbcUrl() {
+        return server.url();
+    }
+
+    /** Drops the tables, if the server is there; for a test's clean-up. */
+    public void dropTables(Iterable<String> tables) throws SQLException {
+        if (!isAvailable()) {
+            return;
+        }
+        try (Connection connection = newDataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            for (String table : tables) {
+                statement.execute("DROP TABLE IF EXISTS " + table);
+            }
+        }
+    }
+
+    /** A table name no other test uses. */
+    public static String newTableName() {
+        return "ledger_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     private static boolean required() {

@@ -1,0 +1,267 @@
+package io.github.fluxkontext.camel;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.github.fluxkontext.camel.client.Futures;
+import io.github.fluxkontext.camel.client.RetryPolicy;
+import io.github.fluxkontext.camel.ledger.LedgerEntry;
+import io.github.fluxkontext.camel.ledger.LedgerState;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import io.github.fluxkontext.camel.model.FluxKontextApiException;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.FluxKontextTransportException;
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextJob;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
+
+/**
+ * Exactly once across redelivery and crashes: the submit of a message that carries an idempotency key (header
+ * {@value FluxKontextConstants#IDEMPOTENCY_KEY}) goes through the endpoint's {@link SubmissionLedger}. fal has no
+ * idempotency key, and a job's request id exists only once the billed submit was answered, so the component
+ * keeps key and request id itself:
+ * <ol>
+ * <li>before anything is sent the key is claimed: an entry {@code SUBMITTING}, stored only if the key is absent,
+ * atomically in the ledger's store (no JVM lock: instances sharing a store race there);</li>
+ * <li>as soon as fal answers, the request id is written into it ({@code SUBMITTED}), before the wait starts;</li>
+ * <li>a submit that certainly created no job (refused, turned away, never sent) removes the claim, so that a
+ * later delivery may submit; one whose outcome is unknown leaves it {@code SUBMITTING}.</li>
+ * </ol>
+ * A message that finds its key {@code SUBMITTED} does not submit: it continues exactly as if it had just
+ * submitted that job. One that finds it {@code SUBMITTING} fails as outcome unknown, unless
+ * {@code resubmitUnanswered} lets it take the entry over (compare-and-set: of several deliveries one wins), and
+ * never while that submit may still be under way. Messages without a key submit as before.
+ * <p>
+ * Ledger stores may block (a database, a disk): the claim runs on the caller's thread, the writes after fal's
+ * answer on a route thread, never on an I/O or internal thread.
+ */
+final class SubmissionGuard {
+
+    /** The job to continue with, and whether this exchange submitted it just now (else the ledger knew it). */
+    record Submission(KontextJob job, boolean justSubmitted) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubmissionGuard.class);
+    // each failed attempt means another delivery changed the key's entry in between: a bound, not a tuning knob
+    private static final int MAX_ATTEMPTS = 10;
+
+    private final FluxKontextEndpoint endpoint;
+    private final FluxKontextConfiguration config;
+    private final Clock clock = Clock.systemUTC();
+
+    SubmissionGuard(FluxKontextEndpoint endpoint) {
+        this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
+    }
+
+    /**
+     * Submits (prepares the input, then sends it), unless the message's idempotency key says a job exists.
+     *
+     * @param message    the message; its key header, if any, is read here
+     * @param endpointId the fal endpoint the submit goes to
+     * @param prepare    makes fal's input (uploads images); sends no submit
+     * @param send       sends the submit
+     * @throws FluxKontextException (nothing sent) for a bad key, a key used for another endpoint, a submit of the
+     *                              key that was sent but never answered, or a ledger that failed
+     */
+    <I> CompletableFuture<Submission> submit(Message message, String endpointId, Supplier<CompletableFuture<I>> prepare,
+                                             Function<I, CompletableFuture<KontextJob>> send) {
+        String key = key(message);
+        if (key == null) {
+            return prepare.get().thenCompose(send).thenApply(job -> new Submission(job, true));
+        }
+        SubmissionLedger ledger = config.getLedger() != null ? config.getLedger() : endpoint.getComponent().defaultLedger();
+        LedgerEntry entry = claim(ledger, key, endpointId);
+        if (entry.state() == LedgerState.SUBMITTED) {
+            LOG.debug("Idempotency key '{}' has job {} already: not submitted again", key, entry.requestId());
+            return CompletableFuture.completedFuture(new Submission(KontextJob.of(entry.endpointId(), entry.requestId()), false));
+        }
+        AtomicBoolean sent = new AtomicBoolean();
+        CompletableFuture<KontextJob> answered;
+        try {
+            answered = prepare.get().thenCompose(input -> {
+                sent.set(true);
+                return send.apply(input);
+            });
+        } catch (RuntimeException e) {
+            release(ledger, entry, e);
+            throw e;
+        }
+        CompletableFuture<Submission> recorded = new CompletableFuture<>();
+        answered.whenComplete((job, error) -> endpoint.continueRoute(() -> {
+            try {
+                if (error == null) {
+                    recordRequestId(ledger, entry, job);
+                    recorded.complete(new Submission(job, true));
+                    return;
+                }
+                Throwable cause = Futures.unwrap(error);
+                if (!sent.get() || createdNoJob(cause)) {
+                    release(ledger, entry, cause);
+                } else {
+                    LOG.warn("The submit for idempotency key '{}' failed with its outcome unknown ({}): the key stays marked"
+                             + " as sent, so until its ledger entry expires at {} a message with it fails rather than"
+                             + " submitting again", key, cause.getMessage(), entry.expiresAt());
+                }
+                recorded.completeExceptionally(cause);
+            } catch (RuntimeException e) {
+                recorded.completeExceptionally(e); // whatever went wrong here, the exchange must not hang
+            }
+        }));
+        return recorded;
+    }
+
+    /** The key of the message, checked; null when it has none. */
+    static String key(Message message) {
+        Object value = message.getHeader(IDEMPOTENCY_KEY);
+        if (value == null) {
+            return null;
+        }
+        boolean integer = value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                          || value instanceof BigInteger;
+        if (!(value instanceof CharSequence || integer || value instanceof UUID)) {
+            throw new FluxKontextValidationException("header " + IDEMPOTENCY_KEY, value, "allowed: a text, an integer or a UUID");
+        }
+        String key = value.toString();
+        try {
+            LedgerEntry.checkKey(key);
+        } catch (IllegalArgumentException e) {
+            throw new FluxKontextValidationException("header " + IDEMPOTENCY_KEY, key, "allowed: 1 to "
+                    + LedgerEntry.MAX_KEY_LENGTH + " characters, any but U+0000 (" + e.getMessage() + ")");
+        }
+        return key;
+    }
+
+    /**
+     * Claims the key for a submit: returns the new {@code SUBMITTING} entry of this exchange, or the key's
+     * {@code SUBMITTED} entry when a job exists.
+     */
+    private LedgerEntry claim(SubmissionLedger ledger, String key, String endpointId) {
+        Duration ttl = Duration.ofMillis(config.getLedgerTtl());
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            LedgerEntry mine = LedgerEntry.submitting(key, endpointId, ttl, clock);
+            Optional<LedgerEntry> holder = stored(key, "store", () -> ledger.putIfAbsent(mine));
+            if (holder.isEmpty()) {
+                return mine;
+            }
+            LedgerEntry held = holder.get();
+            if (!held.endpointId().equals(endpointId)) {
+                throw new FluxKontextValidationException("header " + IDEMPOTENCY_KEY, key, "this key names a submit to "
+                        + held.endpointId() + ", and this endpoint submits to " + endpointId
+                        + ": give each flux-kontext call its own key (e.g. the message id and the step)");
+            }
+            if (held.state() == LedgerState.SUBMITTED) {
+                return held;
+            }
+            Instant resubmittable = held.createdAt().plus(longestSubmit());
+            boolean mayBeUnderWay = clock.instant().isBefore(resubmittable);
+            if (mayBeUnderWay || !config.isResubmitUnanswered()) {
+                throw unanswered(held, resubmittable, mayBeUnderWay);
+            }
+            LedgerEntry takeover = LedgerEntry.submitting(key, endpointId, ttl, clock);
+            if (stored(key, "take over", () -> ledger.replace(held, takeover))) {
+                LOG.warn("Submitting again for idempotency key '{}': its submit of {} was never answered (resubmitUnanswered=true);"
+                         + " if that one created a job, fal bills both", key, held.createdAt());
+                return takeover;
+            }
+            // answered, released or taken over by another delivery meanwhile: look again
+        }
+        throw new FluxKontextException("The ledger entry of idempotency key '" + key + "' changed " + MAX_ATTEMPTS
+                                       + " times while this exchange looked at it; nothing was submitted for it", null, null, null);
+    }
+
+    /** The failure of a message whose key's submit was sent and has not been answered; it sends nothing. */
+    private FluxKontextTransportException unanswered(LedgerEntry held, Instant resubmittable, boolean mayBeUnderWay) {
+        String message = "The submit for idempotency key '" + held.key() + "' to " + held.endpointId() + " was sent at "
+                         + held.createdAt() + " and has not been answered"
+                         + (mayBeUnderWay
+                                 ? ": it may still be under way (until " + resubmittable + "; a submit takes up to "
+                                   + longestSubmit().toSeconds() + " s here), and then a later delivery of the message finds"
+                                   + " its job; or its answer was lost."
+                                 : ": its answer was lost (the instance that sent it stopped, or lost the connection, first).")
+                         + " A job may exist at fal, billed, whose request id nobody knows, so nothing was submitted again."
+                         + " Look for it among the requests of " + held.endpointId() + " at fal. To submit anyway, set"
+                         + " resubmitUnanswered=true (it submits again once the first submit cannot be under way any more,"
+                         + " from " + resubmittable + ") or remove the key's ledger entry";
+        return new FluxKontextTransportException(message, null, null, null, true);
+    }
+
+    /**
+     * The longest a submit takes here, from its claim to fal's answer or the last error: every attempt's connect
+     * and request timeouts plus the retry delays, for the submit and (with fal-storage) the upload's two calls
+     * before it. A {@code SUBMITTING} entry younger than this may belong to a submit still under way.
+     */
+    Duration longestSubmit() {
+        long oneCall = (config.getMaxRetries() + 1L) * (config.getConnectTimeout() + config.getRequestTimeout())
+                       + config.getMaxRetries() * config.getMaxRetryDelay();
+        return Duration.ofMillis(config.getImageUpload() == ImageUpload.FAL_STORAGE ? 3 * oneCall : oneCall);
+    }
+
+    /**
+     * fal answered: its request id goes into the key's entry. Should that fail, the job is still this
+     * exchange's (it goes on waiting), and a redelivery would fail as outcome unknown rather than submit again.
+     */
+    private void recordRequestId(SubmissionLedger ledger, LedgerEntry entry, KontextJob job) {
+        try {
+            if (!ledger.replace(entry, entry.withRequestId(job.requestId()))) {
+                LOG.warn("Job {} of idempotency key '{}' could not be recorded: the key's ledger entry expired or was taken over"
+                         + " meanwhile (ledgerTtl {} ms); a message with this key may submit again", job.requestId(), entry.key(),
+                        config.getLedgerTtl());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Job {} of idempotency key '{}' could not be recorded in the ledger ({}); the key stays marked as sent, so"
+                     + " a message with it fails as outcome unknown until the entry expires at {}", job.requestId(), entry.key(),
+                    e.getMessage(), entry.expiresAt(), e);
+        }
+    }
+
+    /** The submit created no job: the claim goes, so that a later delivery may submit. */
+    private static void release(SubmissionLedger ledger, LedgerEntry entry, Throwable failure) {
+        try {
+            ledger.remove(entry.key(), entry.token());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("The submit for idempotency key '{}' created no job, but its ledger entry could not be removed ({}); until"
+                     + " it expires at {} a message with this key fails as outcome unknown", entry.key(), e.getMessage(),
+                    entry.expiresAt());
+        }
+    }
+
+    /**
+     * Whether a failed submit certainly created no job: bad input found before sending, a connection that never
+     * reached the server (or a call the stopping endpoint never sent), or an error answer that refused or turned
+     * the submit away.
+     */
+    static boolean createdNoJob(Throwable failure) {
+        if (failure instanceof FluxKontextValidationException) {
+            return true;
+        }
+        if (failure instanceof FluxKontextTransportException transport) {
+            return !transport.isOutcomeUnknown();
+        }
+        return failure instanceof FluxKontextApiException api && RetryPolicy.submitCreatedNoJob(api.getStatusCode(), api.getRequestId());
+    }
+
+    /** A ledger operation; its failure fails the exchange before anything was sent. */
+    private static <T> T stored(String key, String what, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (RuntimeException e) {
+            throw new FluxKontextException("The ledger could not " + what + " the entry of idempotency key '" + key + "' ("
+                                           + e.getMessage() + "); nothing was submitted for it, so delivering the message"
+                                           + " again is safe", null, null, e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.fluxkontext.camel;
+
+import java.util.Map;
+
+import io.github.fluxkontext.camel.ledger.LedgerState;
+import io.github.fluxkontext.camel.ledger.LedgerStoreException;
+import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.FluxKontextTransportException;
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextResult;
+import org.junit.jupiter.api.Test;
+
+import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The idempotency key with a {@link MemorySubmissionLedger}; and what does not depend on the ledger: the key's
+ * checks, the default ledger, a ledger that fails.
+ */
+class ExactlyOnceMemoryLedgerTest extends ExactlyOnceContract {
+
+    @Override
+    protected SubmissionLedger newLedger() {
+        return new MemorySubmissionLedger();
+    }
+
+    @Test
+    void aKeyOver512CharactersIsRefusedNamingTheHeader() {
+        FluxKontextValidationException e = failure(FluxKontextValidationException.class, T2I, "a fox", key("k".repeat(513)));
+
+        assertEquals("header " + IDEMPOTENCY_KEY, e.getField());
+        assertTrue(e.getMessage().contains("1 to 512 characters") && e.getMessage().contains("is 513 long"), e.getMessage());
+        assertEquals(0, submits());
+    }
+
+    @Test
+    void aKeyMustBeATextAnIntegerOrAUuid() {
+        FluxKontextValidationException e = failure(FluxKontextValidationException.class, T2I, "a fox",
+                Map.of(IDEMPOTENCY_KEY, Map.of("order", 1)));
+        assertTrue(e.getMessage().contains("allowed: a text, an integer or a UUID"), e.getMessage());
+        assertTrue(failure(FluxKontextValidationException.class, T2I, "a fox", key("")).getMessage().contains("must not be empty"));
+
+        template.requestBodyAndHeaders(T2I, "a fox", Map.of(IDEMPOTENCY_KEY, 4711L));
+        assertEquals(LedgerState.SUBMITTED, ledger.get("4711").orElseThrow().state());
+        assertEquals(1, submits());
+    }
+
+    @Test
+    void aLedgerThatFailsBeforeTheSubmitFailsTheExchangeAndNothingIsSent() {
+        observed.failStores();
+
+        FluxKontextException e = failure(FluxKontextException.class, T2I, "a fox", key("order-1"));
+
+        assertInstanceOf(LedgerStoreException.class, e.getCause());
+        assertTrue(e.getMessage().contains("'order-1'") && e.getMessage().contains("nothing was submitted"), e.getMessage());
+        assertEquals(0, submits());
+    }
+
+    @Test
+    void aLedgerThatFailsToRecordTheRequestIdLeavesTheJobToItsExchangeAndTheKeyMarked() {
+        observed.failReplaces();
+
+        KontextResult result = template.requestBodyAndHeaders(T2I, "a fox", key("order-1"), KontextResult.class);
+        assertEquals(1, result.images().size(), "the exchange still waits for its job");
+        assertEquals(LedgerState.SUBMITTING, ledger.get("order-1").orElseThrow().state());
+
+        // a redelivery cannot know the job: it fails rather than submitting again
+        assertTrue(failure(FluxKontextTransportException.class, T2I, "a fox", key("order-1")).isOutcomeUnknown());
+        assertEquals(1, submits());
+    }
+
+    @Test
+    void withoutTheLedgerOptionEachComponentHasOneInMemorySharedByItsEndpoints() throws Exception {
+        context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration().setLedger(null);
+        FluxKontextComponent other = new FluxKontextComponent();
+        super.configure(other.getConfiguration());
+        context.addComponent("flux-kontext-other", other);
+
+        KontextResult first = template.requestBodyAndHeaders(T2I, "a fox", key("order-1"), KontextResult.class);
+        KontextResult sameComponent = template.requestBodyAndHeaders(T2I + "?outputType=result&numImages=1", "a fox", key("order-1"),
+                KontextResult.class);
+        assertEquals(first.requestId(), sameComponent.requestId());
+        assertEquals(1, submits());
+
+        KontextResult otherComponent = template.requestBodyAndHeaders("flux-kontext-other:text-to-image", "a fox", key("order-1"),
+                KontextResult.class);
+        assertNotEquals(first.requestId(), otherComponent.requestId(), "another component keeps a ledger of its own");
+        assertEquals(2, submits());
+    }
+
+    @Test
+    void ledgerTtlMustBePositiveAndAtMostTenYears() {
+        FluxKontextConfiguration configuration = new FluxKontextConfiguration();
+        configuration.setLedgerTtl(0);
+        assertTrue(assertThrows(IllegalArgumentException.class, configuration::validate).getMessage()
+                .contains("Option ledgerTtl must be positive"));
+        configuration.setLedgerTtl(FluxKontextConfiguration.MAX_LEDGER_TTL.toMillis() + 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, configuration::validate).getMessage()
+                .contains("Option ledgerTtl must be at most 3650 days"));
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.fluxkontext.camel;
+
+import java.util.List;
+
+import io.github.fluxkontext.camel.model.FluxKontextApiException;
+import io.github.fluxkontext.camel.model.FluxKontextException;
+import io.github.fluxkontext.camel.model.FluxKontextTransportException;
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which failed submits free their idempotency key (certainly no job) and which keep it (a job may exist). */
+class SubmissionGuardTest {
+
+    @Test
+    void failuresThatCertainlyCreatedNoJobFreeTheKey() {
+        assertTrue(SubmissionGuard.createdNoJob(new FluxKontextValidationException("prompt", " ", "allowed: a non-blank text")));
+        assertTrue(SubmissionGuard.createdNoJob(transport(false)), "never reached the server, or never sent by a stopping endpoint");
+        assertTrue(SubmissionGuard.createdNoJob(api(422, null)));
+        assertTrue(SubmissionGuard.createdNoJob(api(429, null)));
+        assertTrue(SubmissionGuard.createdNoJob(api(503, null)));
+    }
+
+    @Test
+    void failuresAfterWhichAJobMayExistKeepTheKey() {
+        assertFalse(SubmissionGuard.createdNoJob(transport(true)));
+        assertFalse(SubmissionGuard.createdNoJob(api(502, null)));
+        assertFalse(SubmissionGuard.createdNoJob(api(503, "req-1")), "accepted, then failed");
+        assertFalse(SubmissionGuard.createdNoJob(new FluxKontextException("fal's answer cannot be read")));
+        assertFalse(SubmissionGuard.createdNoJob(new IllegalStateException("anything else")));
+    }
+
+    private static FluxKontextTransportException transport(boolean outcomeUnknown) {
+        return new FluxKontextTransportException("broken", null, null, null, outcomeUnknown);
+    }
+
+    private static FluxKontextApiException api(int status, String requestId) {
+        return new FluxKontextApiException("HTTP " + status, status, List.of(), null, false, "", requestId, null);
+    }
+}
