@@ -17,5 +17,10 @@ public enum CallKind {
     /** fal storage upload (initiate and PUT): creates no job, so retried like status. */
     UPLOAD,
     /** Image download from the result's URL: retried like status. */
-    DOWNLOAD
+    DOWNLOAD,
+    /**
+     * fal's webhook keys (JWKS), fetched while a callback waits for its answer: one attempt, since fal
+     * delivers a callback again when it was not accepted.
+     */
+    JWKS
 }
