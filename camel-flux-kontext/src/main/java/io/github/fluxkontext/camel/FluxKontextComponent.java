@@ -32,6 +32,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private FluxKontextThreads threads;
     private FluxKontextHttpClients httpClients;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
+    private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -62,6 +63,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     synchronized FluxKontextHttpClients httpClients() {
         threads();
         return httpClients;
+    }
+
+    /** The waits of all endpoints that expect a webhook callback (waitMode=webhook), for the webhook consumers. */
+    AwaitedWebhooks awaitedWebhooks() {
+        return awaitedWebhooks;
     }
 
     void started(FluxKontextEndpoint endpoint) {

@@ -40,6 +40,17 @@ final class PollWait implements WaitStrategy {
         return new PollWait(endpoint, Math.min(FIRST_POLL_MAX_MS, endpoint.getConfiguration().getPollInterval()), false);
     }
 
+    /**
+     * The safety net of a wait that expects its job's outcome by other means (a webhook): a poll every
+     * maxPollInterval, the first one after that interval for a job just submitted, at once for one submitted earlier.
+     */
+    static PollWait background(FluxKontextEndpoint endpoint, boolean justSubmitted) {
+        long interval = endpoint.getConfiguration().getMaxPollInterval();
+        PollWait poll = new PollWait(endpoint, justSubmitted ? interval : 0, false);
+        poll.nextDelayMs = interval;
+        return poll;
+    }
+
     /** For a job submitted earlier: the first poll at once; with {@code once}, no other. */
     static PollWait now(FluxKontextEndpoint endpoint, boolean once) {
         return new PollWait(endpoint, 0, once);

@@ -34,7 +34,9 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
             .queueTime(QUEUE_TIME)
             .runTime(RUN_TIME)
             .runners(16)
-            .imageScale(0.125));
+            .imageScale(0.125)
+            // a callback answered with an error is delivered again soon (fal waits minutes)
+            .webhookRetryDelays(java.util.List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200))));
 
     /** Each test starts from an empty simulator with the default timings, whatever the test before did. */
     @BeforeEach
