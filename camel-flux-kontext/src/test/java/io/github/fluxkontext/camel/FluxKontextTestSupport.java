@@ -95,6 +95,15 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
         return submits.get(0);
     }
 
+    /** The message of the innermost cause: what a wrapped start or endpoint failure says. */
+    protected static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
     /** Sends a body and returns the exception the route failed with, unwrapped from Camel's. */
     protected <T extends Throwable> T failure(Class<T> type, String uri, Object body, java.util.Map<String, Object> headers) {
         CamelExecutionException e = assertThrows(CamelExecutionException.class,
