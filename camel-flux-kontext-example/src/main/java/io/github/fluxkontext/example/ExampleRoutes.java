@@ -5,6 +5,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
 import static io.github.fluxkontext.camel.FluxKontextConstants.PROMPT;
+import static io.github.fluxkontext.camel.FluxKontextConstants.REQUEST_ID;
 
 /**
  * The example's routes in the Java DSL. {@code src/main/resources/routes/flux-kontext-example.yaml} holds
@@ -21,6 +22,10 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.PROMPT;
  * {@code input/edit/<name>.png|jpg|jpeg|webp} with its instruction in {@code input/edit/<name>.txt}.
  * The image is taken once its {@code .txt} is there (Camel's done file); processed inputs move to
  * {@code .done}, failed ones to {@code .failed}, so a failing job is never submitted twice.</li>
+ * <li>{@code webhook} (only with {@code example.webhook=true}): the flux-kontext:webhook consumer, on Camel
+ * Main's HTTP server. With waitMode=webhook it completes the jobs waiting above when their callbacks come;
+ * a callback no exchange waits for (a job submitted elsewhere with this URL) goes on here, and its images
+ * are saved under {@code webhook/}, named after the request id.</li>
  * </ul>
  */
 public class ExampleRoutes extends RouteBuilder {
@@ -73,5 +78,11 @@ public class ExampleRoutes extends RouteBuilder {
                 .setHeader(NAME, simple("${file:onlyname.noext}"))
                 .setHeader(PROMPT, simple("${trim(${load(file:${file:parent}/${file:onlyname.noext}.txt)})}"))
                 .to("direct:edit");
+
+        from("flux-kontext:webhook?path={{example.webhook.path}}&outputType=bytes")
+                .routeId("webhook").autoStartup("{{example.webhook}}")
+                .setHeader(NAME, header(REQUEST_ID))
+                .setHeader(FOLDER, constant("webhook"))
+                .to("direct:save-images");
     }
 }

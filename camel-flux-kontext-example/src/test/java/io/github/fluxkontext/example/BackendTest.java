@@ -22,7 +22,7 @@ class BackendTest {
 
     private static ExampleSettings settings(String simulator) {
         return new ExampleSettings("java", false, Path.of("output"), Path.of("input"), simulator, Duration.ZERO,
-                Duration.ZERO, 1, 0.125);
+                Duration.ZERO, 1, 0.125, false, null);
     }
 
     @Test
