@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +14,8 @@ import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.convert.converter.GenericConverter;
 
 /**
- * Binds the object options ({@code configuration}, {@code ssl-context-parameters}, {@code http-client}) from bean
+ * Binds the object options ({@code configuration}, {@code ssl-context-parameters}, {@code http-client},
+ * {@code idempotent-repository}) from bean
  * references, {@code #bean:name} or {@code #name}, as Camel's component starters do. Any other text converts to
  * nothing.
  */
@@ -22,7 +24,7 @@ import org.springframework.core.convert.converter.GenericConverter;
 public class FluxKontextComponentConverter implements GenericConverter {
 
     private static final Class<?>[] BEAN_TYPES = {
-            FluxKontextConfiguration.class, SSLContextParameters.class, CloseableHttpAsyncClient.class };
+            FluxKontextConfiguration.class, SSLContextParameters.class, CloseableHttpAsyncClient.class, IdempotentRepository.class };
 
     private final ApplicationContext applicationContext;
 
