@@ -74,6 +74,8 @@ class WebhookConsumerTest extends WebhookTestSupport {
                         .to("mock:small");
                 from("flux-kontext:webhook?path=/test/webhook&jwksUrl=" + relay.url("/jwks.json")).routeId("test-key")
                         .to("mock:testKey");
+                from("flux-kontext:webhook?path=/unsigned/webhook&verifyWebhookSignature=false").routeId("unsigned")
+                        .to("mock:unsigned");
             }
         };
     }
@@ -281,6 +283,18 @@ class WebhookConsumerTest extends WebhookTestSupport {
         assertEquals(List.of(200), statuses(deliveries(second, 1)), "verified at the first delivery");
         assertEquals(2, sim().journal().count(FalOperation.JWKS), "one refetch");
         arrives(mock("jobs"), 2);
+    }
+
+    @Test
+    void withoutVerificationAnUnsignedCallbackIsAcceptedButStillOnlyACallback() throws Exception {
+        byte[] good = callback("job-unsigned");
+        assertEquals(200, send("POST", url("/unsigned/webhook"), Map.of("Content-Type", "application/json"), good));
+        assertEquals(200, send("POST", url("/unsigned/webhook"), Map.of(), good), "the same job again: acknowledged");
+        byte[] notJson = "not JSON".getBytes(StandardCharsets.UTF_8);
+        assertEquals(400, send("POST", url("/unsigned/webhook"), Map.of(), notJson));
+        arrives(mock("unsigned"), 1);
+        staysAt(mock("unsigned"), 1);
+        assertEquals("job-unsigned", mock("unsigned").getReceivedExchanges().get(0).getMessage().getHeader(FluxKontextConstants.REQUEST_ID));
     }
 
     /** A callback body for a job that succeeded. */

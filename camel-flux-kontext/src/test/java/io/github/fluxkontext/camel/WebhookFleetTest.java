@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import io.github.fluxkontext.camel.model.KontextResult;
 import io.github.fluxkontext.simulator.FalOperation;
+import io.github.fluxkontext.simulator.Fault;
 import io.github.fluxkontext.simulator.JournalEntry;
 import io.github.fluxkontext.simulator.WebhookDelivery;
 import org.apache.camel.AsyncProducer;
@@ -20,7 +21,9 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,35 @@ class WebhookFleetTest extends WebhookTestSupport {
             for (String id : there) {
                 assertEquals(1L, resultFetches.get(id), "completed by the background poll, its result fetched once: " + id);
             }
+        }
+    }
+
+    @Test
+    void withASharedIdempotentRepositoryADuplicateAtTheOtherInstanceIsNotRoutedAgain() throws Exception {
+        IdempotentRepository shared = MemoryIdempotentRepository.memoryIdempotentRepository();
+        for (CamelContext instance : List.of(context, second)) {
+            instance.getRegistry().bind("fleetCallbacks", shared);
+            instance.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("flux-kontext:webhook?path=/fal/shared&idempotentRepository=#fleetCallbacks")
+                            .routeId("shared").to("mock:shared");
+                }
+            });
+        }
+        sim().faults().add(Fault.on(FalOperation.WEBHOOK).duplicateDelivery());
+        try (WebhookRelay loadBalancer = new WebhookRelay(url(""), secondUrl(""))) {
+            String id = submit(loadBalancer.url("/fal/shared"), "Once in the fleet");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> loadBalancer.relayed().size() == 2);
+            assertEquals(List.of(200, 200), loadBalancer.relayed().stream().map(WebhookRelay.Relayed::status).toList());
+            assertEquals(Set.of(url(""), secondUrl("")), loadBalancer.relayed().stream().map(WebhookRelay.Relayed::target)
+                    .collect(Collectors.toSet()), "one delivery at each instance");
+            MockEndpoint here = getMockEndpoint("mock:shared");
+            MockEndpoint there = second.getEndpoint("mock:shared", MockEndpoint.class);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                    .until(() -> here.getReceivedCounter() + there.getReceivedCounter() == 1);
+            assertTrue(shared.contains(id));
         }
     }
 
