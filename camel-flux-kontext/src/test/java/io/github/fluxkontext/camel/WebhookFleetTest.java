@@ -137,6 +137,8 @@ class WebhookFleetTest extends WebhookTestSupport {
                     .collect(Collectors.toSet());
             assertEquals(WAITING_JOBS, waited.size());
 
+            // the load balancer notes a callback once it has the answer, which may come after the exchange went on
+            await().atMost(Duration.ofSeconds(10)).until(() -> loadBalancer.relayed().size() >= WAITING_JOBS);
             Map<String, String> landedAt = loadBalancer.relayed().stream()
                     .collect(Collectors.toMap(WebhookRelay.Relayed::requestId, WebhookRelay.Relayed::target));
             assertEquals(waited, landedAt.keySet(), "one callback per job, each through the load balancer once");
