@@ -70,6 +70,7 @@ final class Backend implements AutoCloseable {
             configuration.setStorageUrl(simulator.baseUrl());
             configuration.setApiKey(SIMULATOR_KEY);
             configuration.setAuthScheme(AuthScheme.KEY);
+            configuration.setJwksUrl(simulator.jwksUrl()); // the simulator signs its callbacks with a key of its own
             return new Backend(Kind.SIMULATOR, simulator.baseUrl(), "Key", null, simulator);
         }
         if (keySource == null) {

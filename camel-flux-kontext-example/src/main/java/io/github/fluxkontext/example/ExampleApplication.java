@@ -1,5 +1,6 @@
 package io.github.fluxkontext.example;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import io.github.fluxkontext.camel.FluxKontextComponent;
+import io.github.fluxkontext.camel.FluxKontextConfiguration;
+import io.github.fluxkontext.camel.WaitMode;
 import io.github.fluxkontext.camel.ledger.FileSubmissionLedger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -62,6 +65,9 @@ final class ExampleApplication implements AutoCloseable {
                     LOG.info("Ledger: {} (a restarted watch waits for the jobs it submitted rather than paying again)",
                             settings.ledgerDir().toAbsolutePath().normalize());
                 }
+                if (settings.webhook()) {
+                    waitForCallbacks(component.getConfiguration());
+                }
                 LOG.info("Routes: {} ({}), images go to {}", settings.routes(),
                         "yaml".equals(settings.routes()) ? YAML_ROUTES : ExampleRoutes.class.getName(),
                         settings.outputDir().toAbsolutePath().normalize());
@@ -72,6 +78,21 @@ final class ExampleApplication implements AutoCloseable {
                 closeBackend();
             }
         });
+    }
+
+    /**
+     * Webhook mode: every job waits for its callback, which the route {@code webhook} receives on Camel Main's HTTP
+     * server (a poll every max-poll-interval still completes a job whose callback never comes).
+     */
+    private void waitForCallbacks(FluxKontextConfiguration configuration) {
+        configuration.setWaitMode(WaitMode.WEBHOOK);
+        configuration.setWebhookUrl(settings.webhookUrl());
+        LOG.info("Webhook mode: jobs wait for fal's callback to {} (route webhook, Camel Main's HTTP server)", settings.webhookUrl());
+        String host = URI.create(settings.webhookUrl()).getHost();
+        if (backend.kind() != Backend.Kind.SIMULATOR && host != null && ("localhost".equals(host) || host.startsWith("127."))) {
+            LOG.warn("fal cannot call {} back: set example.webhook.url to a public https URL that reaches this machine (a tunnel);"
+                     + " meanwhile the jobs complete by polling every max-poll-interval", settings.webhookUrl());
+        }
     }
 
     /** Starts Camel (and the simulator if it is the backend); the routes are running when this returns. */

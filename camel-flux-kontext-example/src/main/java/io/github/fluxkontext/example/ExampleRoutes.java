@@ -6,6 +6,7 @@ import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
 import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
 import static io.github.fluxkontext.camel.FluxKontextConstants.PROMPT;
+import static io.github.fluxkontext.camel.FluxKontextConstants.REQUEST_ID;
 
 /**
  * The example's routes in the Java DSL. {@code src/main/resources/routes/flux-kontext-example.yaml} holds
@@ -26,6 +27,10 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.PROMPT;
  * {@code edit/<file name>/<SHA-256 of the image>/<SHA-256 of the instruction>}; with the example's file ledger a
  * watch restarted after a crash (the input is read again) or an input dropped again unchanged gets the job that
  * exists instead of a second, billed one, and a changed input is a new job.</li>
+ * <li>{@code webhook} (only with {@code example.webhook=true}): the flux-kontext:webhook consumer, on Camel
+ * Main's HTTP server. With waitMode=webhook it completes the jobs waiting above when their callbacks come;
+ * a callback no exchange waits for (a job submitted elsewhere with this URL) goes on here, and its images
+ * are saved under {@code webhook/}, named after the request id.</li>
  * </ul>
  */
 public class ExampleRoutes extends RouteBuilder {
@@ -80,5 +85,11 @@ public class ExampleRoutes extends RouteBuilder {
                 .setHeader(PROMPT, simple("${trim(${load(file:${file:parent}/${file:onlyname.noext}.txt)})}"))
                 .setHeader(IDEMPOTENCY_KEY, simple("edit/${file:name}/${hash(${body})}/${hash(${header.CamelFluxKontextPrompt})}"))
                 .to("direct:edit");
+
+        from("flux-kontext:webhook?path={{example.webhook.path}}&outputType=bytes")
+                .routeId("webhook").autoStartup("{{example.webhook}}")
+                .setHeader(NAME, header(REQUEST_ID))
+                .setHeader(FOLDER, constant("webhook"))
+                .to("direct:save-images");
     }
 }

@@ -27,10 +27,12 @@ import org.apache.camel.util.TimeUtils;
  * @param simulatorRunTime   how long a simulated job runs
  * @param simulatorRunners   how many simulated jobs run at once (the others wait in the queue)
  * @param simulatorScale     the size of simulated images relative to fal's (about one megapixel)
+ * @param webhook            whether jobs wait for fal's callbacks (set by {@code --webhook})
+ * @param webhookUrl         the URL fal calls back: the webhook consumer's, as fal reaches it
  */
 record ExampleSettings(String routes, boolean watch, Path outputDir, Path inputDir, String ledger, Path ledgerDir, String simulator,
                        Duration simulatorQueueTime, Duration simulatorRunTime, int simulatorRunners,
-                       double simulatorScale) {
+                       double simulatorScale, boolean webhook, String webhookUrl) {
 
     static ExampleSettings read(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
@@ -46,7 +48,9 @@ record ExampleSettings(String routes, boolean watch, Path outputDir, Path inputD
                 TimeUtils.toDuration(get(properties, "example.simulator.queue-time", "1s")),
                 TimeUtils.toDuration(get(properties, "example.simulator.run-time", "1500ms")),
                 Integer.parseInt(get(properties, "example.simulator.runners", "2")),
-                Double.parseDouble(get(properties, "example.simulator.image-scale", "0.5")));
+                Double.parseDouble(get(properties, "example.simulator.image-scale", "0.5")),
+                Boolean.parseBoolean(get(properties, "example.webhook", "false")),
+                get(properties, "example.webhook.url", "http://localhost:8080/fal/webhook"));
     }
 
     private static String get(PropertiesComponent properties, String key, String defaultValue) {

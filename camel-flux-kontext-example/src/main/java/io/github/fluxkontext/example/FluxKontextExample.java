@@ -13,6 +13,7 @@ import java.util.Properties;
  * <pre>
  * FluxKontextExample                 the shipped samples: text-to-image, edit, multi; then exits
  * FluxKontextExample --watch         watches the input folder until stopped (Ctrl+C)
+ * FluxKontextExample --webhook       the samples, waiting for fal's callbacks on Camel Main's HTTP server
  * FluxKontextExample --routes=yaml   the same with the YAML routes instead of the Java DSL ones
  * FluxKontextExample --help
  * </pre>
@@ -23,13 +24,16 @@ import java.util.Properties;
 public final class FluxKontextExample {
 
     static final String USAGE = """
-            Usage: FluxKontextExample [--watch] [--routes=java|yaml] [--<setting>=<value>]...
+            Usage: FluxKontextExample [--watch] [--webhook] [--routes=java|yaml] [--<setting>=<value>]...
               (no option)        turn the shipped samples into images (text-to-image, edit, multi), then exit
               --watch            watch the input folder until stopped (Ctrl+C):
                                    <input>/text-to-image/<name>.txt              -> text-to-image
                                    <input>/edit/<name>.png|jpg|jpeg|webp + <name>.txt -> edit
                                  each input is paid for once: a watch restarted after a crash, or an input
                                  dropped again unchanged, gets the job that exists (ledger in <input>/.ledger)
+              --webhook          jobs wait for fal's callback (waitMode=webhook), received by a flux-kontext:webhook
+                                 consumer on Camel Main's HTTP server (camel.server.port, default 8080); with fal,
+                                 set --example.webhook.url to a public https URL that reaches it
               --routes=yaml      run the YAML routes instead of the Java DSL ones
               --<setting>=<v>    any setting of application.properties, e.g. --example.output-dir=/tmp/out
             With no FAL_KEY the jobs go to a fal simulator started in this JVM; with FAL_KEY to fal; with
@@ -89,6 +93,8 @@ public final class FluxKontextExample {
                 return null;
             } else if (arg.equals("--watch")) {
                 overrides.setProperty("example.watch", "true");
+            } else if (arg.equals("--webhook")) {
+                overrides.setProperty("example.webhook", "true");
             } else if (arg.startsWith("--routes=")) {
                 overrides.setProperty("example.routes", arg.substring("--routes=".length()));
             } else if (arg.startsWith("--") && arg.indexOf('=') > 2) {

@@ -18,8 +18,9 @@ class ArgumentsTest {
     @Test
     void argumentsBecomeSettings() {
         Properties p = FluxKontextExample.parse(new String[] { "--watch", "--routes=yaml", "--example.output-dir=/tmp/x",
-                                                               "--camel.component.flux-kontext.model=max", "" });
+                                                               "--camel.component.flux-kontext.model=max", "--webhook", "" });
         assertEquals("true", p.getProperty("example.watch"));
+        assertEquals("true", p.getProperty("example.webhook"));
         assertEquals("yaml", p.getProperty("example.routes"));
         assertEquals("/tmp/x", p.getProperty("example.output-dir"));
         assertEquals("max", p.getProperty("camel.component.flux-kontext.model"));

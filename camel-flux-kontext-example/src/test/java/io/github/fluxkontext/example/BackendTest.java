@@ -21,8 +21,8 @@ class BackendTest {
     private static final String KEY = "key-id-1234:key-secret-5678";
 
     private static ExampleSettings settings(String simulator) {
-        return new ExampleSettings("java", false, Path.of("output"), Path.of("input"), "file", Path.of("input/.ledger"), simulator, Duration.ZERO,
-                Duration.ZERO, 1, 0.125);
+        return new ExampleSettings("java", false, Path.of("output"), Path.of("input"), "file", Path.of("input/.ledger"), simulator,
+                Duration.ZERO, Duration.ZERO, 1, 0.125, false, null);
     }
 
     @Test

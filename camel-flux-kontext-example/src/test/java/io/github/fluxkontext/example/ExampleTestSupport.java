@@ -42,6 +42,13 @@ final class ExampleTestSupport {
         return p;
     }
 
+    /** A port nobody listens on now. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** No FAL_KEY, no base URL: what a fresh machine has. */
     static Map<String, String> noKeyEnvironment() {
         return Map.of();

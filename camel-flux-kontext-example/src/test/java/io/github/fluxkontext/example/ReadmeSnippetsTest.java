@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,12 +26,14 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.function.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -120,6 +123,21 @@ class ReadmeSnippetsTest {
             from("direct:cancel")
                 .to("flux-kontext:cancel")
                 .log("${header.CamelFluxKontextCancelStatus}");
+        }
+    }
+
+    static class Webhooks extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("flux-kontext:webhook?path=/fal/webhook&outputType=bytes")
+                .to("file:output");
+
+            from("direct:submit-for-callback")
+                .to("flux-kontext:text-to-image?waitForResult=false&webhookUrl={{webhook.url}}");
+
+            from("direct:generate-and-wait")
+                .to("flux-kontext:text-to-image?waitMode=webhook&webhookUrl={{webhook.url}}&outputType=bytes")
+                .to("file:output");
         }
     }
 
@@ -269,12 +287,46 @@ class ReadmeSnippetsTest {
         assertTrue(image.getFileName().toString().startsWith(requestId), image + " is the image of " + requestId);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void webhooks(String dsl) throws Exception {
+        int port = ExampleTestSupport.freePort();
+        start(dsl, new Webhooks(), "flux-kontext:webhook", camel -> {
+            // what camel.server.enabled=true and camel.server.port do on Camel Main
+            MainHttpServer server = new MainHttpServer();
+            server.setCamelContext(camel);
+            server.setPort(port);
+            camel.addService(server);
+            Properties properties = new Properties();
+            properties.setProperty("webhook.url", "http://127.0.0.1:" + port + "/fal/webhook");
+            camel.getPropertiesComponent().setInitialProperties(properties);
+            camel.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration().setJwksUrl(FAL.simulator().jwksUrl());
+        });
+
+        // 2 then 1: submitted without waiting, finished by the consumer
+        String id = template.requestBody("direct:submit-for-callback", "A fox", KontextJob.class).requestId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("output/" + id + "-0.jpg")));
+        assertImage(dir.resolve("output/" + id + "-0.jpg"), "jpeg", 1024, 1024);
+
+        // 3: the waiting exchange completes from its callback, which is not routed as well
+        template.requestBody("direct:generate-and-wait", "A teapot");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> files(dir.resolve("output")).size() == 2);
+        assertEquals(0, FAL.simulator().journal().count(FalOperation.RESULT), "both outputs came with their callbacks");
+    }
+
     // ---- helpers
 
     /** A CamelContext with the snippet in the given DSL, folders under the test's directory. */
     private void start(String dsl, RoutesBuilder java, String marker) throws Exception {
+        start(dsl, java, marker, camel -> {
+        });
+    }
+
+    /** The same, with more set up on the context (before the routes are added). */
+    private void start(String dsl, RoutesBuilder java, String marker, ThrowingConsumer<DefaultCamelContext, Exception> setUp) throws Exception {
         context = new DefaultCamelContext();
         pointTheComponentAtTheSimulator(context);
+        setUp.accept(context);
         FluxKontextConfiguration fast = context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration();
         fast.setPollInterval(20);
         fast.setRetryDelay(20);

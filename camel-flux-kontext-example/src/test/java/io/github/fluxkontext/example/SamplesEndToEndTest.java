@@ -79,8 +79,8 @@ class SamplesEndToEndTest {
     }
 
     /** The routes really come from the chosen DSL. */
-    private static void assertRouteSet(ExampleApplication app, String routes) {
-        List<String> ids = List.of("text-to-image", "edit", "multi", "save-images", "watch-text-to-image", "watch-edit");
+    static void assertRouteSet(ExampleApplication app, String routes) {
+        List<String> ids = List.of("text-to-image", "edit", "multi", "save-images", "watch-text-to-image", "watch-edit", "webhook");
         assertEquals(ids.size(), app.context().getRoutes().size());
         for (String id : ids) {
             Resource source = app.context().getRoute(id).getSourceResource();

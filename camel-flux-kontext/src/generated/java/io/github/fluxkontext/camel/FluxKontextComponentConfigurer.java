@@ -42,6 +42,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "baseurl":
         case "baseUrl": getOrCreateConfiguration(target).setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "cancelontimeout":
         case "cancelOnTimeout": getOrCreateConfiguration(target).setCancelOnTimeout(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.github.fluxkontext.camel.FluxKontextConfiguration.class, value)); return true;
@@ -57,10 +59,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "guidanceScale": getOrCreateConfiguration(target).setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
         case "httpclient":
         case "httpClient": getOrCreateConfiguration(target).setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
+        case "idempotentrepository":
+        case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "imageupload":
         case "imageUpload": getOrCreateConfiguration(target).setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": getOrCreateConfiguration(target).setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jwksurl":
+        case "jwksUrl": getOrCreateConfiguration(target).setJwksUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "ledger": getOrCreateConfiguration(target).setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
@@ -85,6 +91,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxRouteThreads": target.setMaxRouteThreads(property(camelContext, int.class, value)); return true;
         case "maxtotalconnections":
         case "maxTotalConnections": getOrCreateConfiguration(target).setMaxTotalConnections(property(camelContext, int.class, value)); return true;
+        case "maxwebhooksize":
+        case "maxWebhookSize": getOrCreateConfiguration(target).setMaxWebhookSize(property(camelContext, long.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": getOrCreateConfiguration(target).setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -92,6 +100,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
         case "outputType": getOrCreateConfiguration(target).setOutputType(property(camelContext, io.github.fluxkontext.camel.OutputType.class, value)); return true;
+        case "path": getOrCreateConfiguration(target).setPath(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": getOrCreateConfiguration(target).setPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, io.github.fluxkontext.camel.client.QueuePriority.class, value)); return true;
@@ -128,10 +137,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "timeout": getOrCreateConfiguration(target).setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": getOrCreateConfiguration(target).setVerifyWebhookSignature(property(camelContext, boolean.class, value)); return true;
         case "waitforresult":
         case "waitForResult": getOrCreateConfiguration(target).setWaitForResult(property(camelContext, boolean.class, value)); return true;
         case "waitmode":
         case "waitMode": getOrCreateConfiguration(target).setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
+        case "webhooktolerance":
+        case "webhookTolerance": getOrCreateConfiguration(target).setWebhookTolerance(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "webhookurl":
         case "webhookUrl": getOrCreateConfiguration(target).setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -153,6 +166,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "autowiredEnabled": return boolean.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "cancelontimeout":
         case "cancelOnTimeout": return boolean.class;
         case "configuration": return io.github.fluxkontext.camel.FluxKontextConfiguration.class;
@@ -168,10 +183,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "guidanceScale": return java.lang.Double.class;
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
+        case "idempotentrepository":
+        case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "imageupload":
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
+        case "jwksurl":
+        case "jwksUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
@@ -196,6 +215,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxRouteThreads": return int.class;
         case "maxtotalconnections":
         case "maxTotalConnections": return int.class;
+        case "maxwebhooksize":
+        case "maxWebhookSize": return long.class;
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
@@ -203,6 +224,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
         case "outputType": return io.github.fluxkontext.camel.OutputType.class;
+        case "path": return java.lang.String.class;
         case "pollinterval":
         case "pollInterval": return long.class;
         case "priority": return io.github.fluxkontext.camel.client.QueuePriority.class;
@@ -239,10 +261,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "timeout": return long.class;
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return boolean.class;
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": return boolean.class;
         case "waitforresult":
         case "waitForResult": return boolean.class;
         case "waitmode":
         case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
+        case "webhooktolerance":
+        case "webhookTolerance": return long.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
         default: return null;
@@ -265,6 +291,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "baseurl":
         case "baseUrl": return getOrCreateConfiguration(target).getBaseUrl();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "cancelontimeout":
         case "cancelOnTimeout": return getOrCreateConfiguration(target).isCancelOnTimeout();
         case "configuration": return target.getConfiguration();
@@ -280,10 +308,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "guidanceScale": return getOrCreateConfiguration(target).getGuidanceScale();
         case "httpclient":
         case "httpClient": return getOrCreateConfiguration(target).getHttpClient();
+        case "idempotentrepository":
+        case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "imageupload":
         case "imageUpload": return getOrCreateConfiguration(target).getImageUpload();
         case "imageurl":
         case "imageUrl": return getOrCreateConfiguration(target).getImageUrl();
+        case "jwksurl":
+        case "jwksUrl": return getOrCreateConfiguration(target).getJwksUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "ledger": return getOrCreateConfiguration(target).getLedger();
@@ -308,6 +340,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxRouteThreads": return target.getMaxRouteThreads();
         case "maxtotalconnections":
         case "maxTotalConnections": return getOrCreateConfiguration(target).getMaxTotalConnections();
+        case "maxwebhooksize":
+        case "maxWebhookSize": return getOrCreateConfiguration(target).getMaxWebhookSize();
         case "model": return getOrCreateConfiguration(target).getModel();
         case "numimages":
         case "numImages": return getOrCreateConfiguration(target).getNumImages();
@@ -315,6 +349,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "outputtype":
         case "outputType": return getOrCreateConfiguration(target).getOutputType();
+        case "path": return getOrCreateConfiguration(target).getPath();
         case "pollinterval":
         case "pollInterval": return getOrCreateConfiguration(target).getPollInterval();
         case "priority": return getOrCreateConfiguration(target).getPriority();
@@ -351,10 +386,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "timeout": return getOrCreateConfiguration(target).getTimeout();
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": return getOrCreateConfiguration(target).isVerifyWebhookSignature();
         case "waitforresult":
         case "waitForResult": return getOrCreateConfiguration(target).isWaitForResult();
         case "waitmode":
         case "waitMode": return getOrCreateConfiguration(target).getWaitMode();
+        case "webhooktolerance":
+        case "webhookTolerance": return getOrCreateConfiguration(target).getWebhookTolerance();
         case "webhookurl":
         case "webhookUrl": return getOrCreateConfiguration(target).getWebhookUrl();
         default: return null;

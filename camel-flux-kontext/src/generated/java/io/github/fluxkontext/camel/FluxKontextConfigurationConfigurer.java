@@ -47,10 +47,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "guidanceScale": target.setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
         case "httpclient":
         case "httpClient": target.setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
+        case "idempotentrepository":
+        case "idempotentRepository": target.setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "imageupload":
         case "imageUpload": target.setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": target.setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jwksurl":
+        case "jwksUrl": target.setJwksUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "ledger": target.setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
         case "ledgerttl":
         case "ledgerTtl": target.setLedgerTtl(property(camelContext, long.class, value)); return true;
@@ -67,6 +71,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxRetryDelay": target.setMaxRetryDelay(property(camelContext, long.class, value)); return true;
         case "maxtotalconnections":
         case "maxTotalConnections": target.setMaxTotalConnections(property(camelContext, int.class, value)); return true;
+        case "maxwebhooksize":
+        case "maxWebhookSize": target.setMaxWebhookSize(property(camelContext, long.class, value)); return true;
         case "model": target.setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -74,6 +80,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "outputFormat": target.setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
         case "outputType": target.setOutputType(property(camelContext, io.github.fluxkontext.camel.OutputType.class, value)); return true;
+        case "path": target.setPath(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": target.setPollInterval(property(camelContext, long.class, value)); return true;
         case "priority": target.setPriority(property(camelContext, io.github.fluxkontext.camel.client.QueuePriority.class, value)); return true;
@@ -106,10 +113,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "syncmode":
         case "syncMode": target.setSyncMode(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": target.setVerifyWebhookSignature(property(camelContext, boolean.class, value)); return true;
         case "waitforresult":
         case "waitForResult": target.setWaitForResult(property(camelContext, boolean.class, value)); return true;
         case "waitmode":
         case "waitMode": target.setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
+        case "webhooktolerance":
+        case "webhookTolerance": target.setWebhookTolerance(property(camelContext, long.class, value)); return true;
         case "webhookurl":
         case "webhookUrl": target.setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -143,10 +154,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "guidanceScale": return java.lang.Double.class;
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
+        case "idempotentrepository":
+        case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "imageupload":
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
+        case "jwksurl":
+        case "jwksUrl": return java.lang.String.class;
         case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
         case "ledgerttl":
         case "ledgerTtl": return long.class;
@@ -163,6 +178,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxRetryDelay": return long.class;
         case "maxtotalconnections":
         case "maxTotalConnections": return int.class;
+        case "maxwebhooksize":
+        case "maxWebhookSize": return long.class;
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
@@ -170,6 +187,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
         case "outputType": return io.github.fluxkontext.camel.OutputType.class;
+        case "path": return java.lang.String.class;
         case "pollinterval":
         case "pollInterval": return long.class;
         case "priority": return io.github.fluxkontext.camel.client.QueuePriority.class;
@@ -202,10 +220,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "syncmode":
         case "syncMode": return java.lang.Boolean.class;
         case "timeout": return long.class;
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": return boolean.class;
         case "waitforresult":
         case "waitForResult": return boolean.class;
         case "waitmode":
         case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
+        case "webhooktolerance":
+        case "webhookTolerance": return long.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
         default: return null;
@@ -240,10 +262,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "guidanceScale": return target.getGuidanceScale();
         case "httpclient":
         case "httpClient": return target.getHttpClient();
+        case "idempotentrepository":
+        case "idempotentRepository": return target.getIdempotentRepository();
         case "imageupload":
         case "imageUpload": return target.getImageUpload();
         case "imageurl":
         case "imageUrl": return target.getImageUrl();
+        case "jwksurl":
+        case "jwksUrl": return target.getJwksUrl();
         case "ledger": return target.getLedger();
         case "ledgerttl":
         case "ledgerTtl": return target.getLedgerTtl();
@@ -260,6 +286,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxRetryDelay": return target.getMaxRetryDelay();
         case "maxtotalconnections":
         case "maxTotalConnections": return target.getMaxTotalConnections();
+        case "maxwebhooksize":
+        case "maxWebhookSize": return target.getMaxWebhookSize();
         case "model": return target.getModel();
         case "numimages":
         case "numImages": return target.getNumImages();
@@ -267,6 +295,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "outputFormat": return target.getOutputFormat();
         case "outputtype":
         case "outputType": return target.getOutputType();
+        case "path": return target.getPath();
         case "pollinterval":
         case "pollInterval": return target.getPollInterval();
         case "priority": return target.getPriority();
@@ -299,10 +328,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "syncmode":
         case "syncMode": return target.getSyncMode();
         case "timeout": return target.getTimeout();
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": return target.isVerifyWebhookSignature();
         case "waitforresult":
         case "waitForResult": return target.isWaitForResult();
         case "waitmode":
         case "waitMode": return target.getWaitMode();
+        case "webhooktolerance":
+        case "webhookTolerance": return target.getWebhookTolerance();
         case "webhookurl":
         case "webhookUrl": return target.getWebhookUrl();
         default: return null;

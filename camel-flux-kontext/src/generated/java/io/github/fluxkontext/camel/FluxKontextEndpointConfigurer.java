@@ -33,6 +33,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "authScheme": target.getConfiguration().setAuthScheme(property(camelContext, io.github.fluxkontext.camel.client.AuthScheme.class, value)); return true;
         case "baseurl":
         case "baseUrl": target.getConfiguration().setBaseUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "cancelontimeout":
         case "cancelOnTimeout": target.getConfiguration().setCancelOnTimeout(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
@@ -43,14 +45,22 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "endpointId": target.getConfiguration().setEndpointId(property(camelContext, java.lang.String.class, value)); return true;
         case "enhanceprompt":
         case "enhancePrompt": target.getConfiguration().setEnhancePrompt(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "exceptionhandler":
+        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
+        case "exchangepattern":
+        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "guidancescale":
         case "guidanceScale": target.getConfiguration().setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
         case "httpclient":
         case "httpClient": target.getConfiguration().setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
+        case "idempotentrepository":
+        case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "imageupload":
         case "imageUpload": target.getConfiguration().setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
         case "imageUrl": target.getConfiguration().setImageUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jwksurl":
+        case "jwksUrl": target.getConfiguration().setJwksUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "ledger": target.getConfiguration().setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
@@ -69,6 +79,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxRetryDelay": target.getConfiguration().setMaxRetryDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxtotalconnections":
         case "maxTotalConnections": target.getConfiguration().setMaxTotalConnections(property(camelContext, int.class, value)); return true;
+        case "maxwebhooksize":
+        case "maxWebhookSize": target.getConfiguration().setMaxWebhookSize(property(camelContext, long.class, value)); return true;
         case "model": target.getConfiguration().setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.getConfiguration().setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -76,6 +88,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
         case "outputType": target.getConfiguration().setOutputType(property(camelContext, io.github.fluxkontext.camel.OutputType.class, value)); return true;
+        case "path": target.getConfiguration().setPath(property(camelContext, java.lang.String.class, value)); return true;
         case "pollinterval":
         case "pollInterval": target.getConfiguration().setPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "priority": target.getConfiguration().setPriority(property(camelContext, io.github.fluxkontext.camel.client.QueuePriority.class, value)); return true;
@@ -108,10 +121,14 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "syncmode":
         case "syncMode": target.getConfiguration().setSyncMode(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": target.getConfiguration().setVerifyWebhookSignature(property(camelContext, boolean.class, value)); return true;
         case "waitforresult":
         case "waitForResult": target.getConfiguration().setWaitForResult(property(camelContext, boolean.class, value)); return true;
         case "waitmode":
         case "waitMode": target.getConfiguration().setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
+        case "webhooktolerance":
+        case "webhookTolerance": target.getConfiguration().setWebhookTolerance(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "webhookurl":
         case "webhookUrl": target.getConfiguration().setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -131,6 +148,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "authScheme": return io.github.fluxkontext.camel.client.AuthScheme.class;
         case "baseurl":
         case "baseUrl": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "cancelontimeout":
         case "cancelOnTimeout": return boolean.class;
         case "connecttimeout":
@@ -141,14 +160,22 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "endpointId": return java.lang.String.class;
         case "enhanceprompt":
         case "enhancePrompt": return java.lang.Boolean.class;
+        case "exceptionhandler":
+        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
+        case "exchangepattern":
+        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "guidancescale":
         case "guidanceScale": return java.lang.Double.class;
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
+        case "idempotentrepository":
+        case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "imageupload":
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
         case "imageUrl": return java.lang.String.class;
+        case "jwksurl":
+        case "jwksUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
@@ -167,6 +194,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxRetryDelay": return long.class;
         case "maxtotalconnections":
         case "maxTotalConnections": return int.class;
+        case "maxwebhooksize":
+        case "maxWebhookSize": return long.class;
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
@@ -174,6 +203,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
         case "outputType": return io.github.fluxkontext.camel.OutputType.class;
+        case "path": return java.lang.String.class;
         case "pollinterval":
         case "pollInterval": return long.class;
         case "priority": return io.github.fluxkontext.camel.client.QueuePriority.class;
@@ -206,10 +236,14 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "syncmode":
         case "syncMode": return java.lang.Boolean.class;
         case "timeout": return long.class;
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": return boolean.class;
         case "waitforresult":
         case "waitForResult": return boolean.class;
         case "waitmode":
         case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
+        case "webhooktolerance":
+        case "webhookTolerance": return long.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
         default: return null;
@@ -230,6 +264,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "authScheme": return target.getConfiguration().getAuthScheme();
         case "baseurl":
         case "baseUrl": return target.getConfiguration().getBaseUrl();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "cancelontimeout":
         case "cancelOnTimeout": return target.getConfiguration().isCancelOnTimeout();
         case "connecttimeout":
@@ -240,14 +276,22 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "endpointId": return target.getConfiguration().getEndpointId();
         case "enhanceprompt":
         case "enhancePrompt": return target.getConfiguration().getEnhancePrompt();
+        case "exceptionhandler":
+        case "exceptionHandler": return target.getExceptionHandler();
+        case "exchangepattern":
+        case "exchangePattern": return target.getExchangePattern();
         case "guidancescale":
         case "guidanceScale": return target.getConfiguration().getGuidanceScale();
         case "httpclient":
         case "httpClient": return target.getConfiguration().getHttpClient();
+        case "idempotentrepository":
+        case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "imageupload":
         case "imageUpload": return target.getConfiguration().getImageUpload();
         case "imageurl":
         case "imageUrl": return target.getConfiguration().getImageUrl();
+        case "jwksurl":
+        case "jwksUrl": return target.getConfiguration().getJwksUrl();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "ledger": return target.getConfiguration().getLedger();
@@ -266,6 +310,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxRetryDelay": return target.getConfiguration().getMaxRetryDelay();
         case "maxtotalconnections":
         case "maxTotalConnections": return target.getConfiguration().getMaxTotalConnections();
+        case "maxwebhooksize":
+        case "maxWebhookSize": return target.getConfiguration().getMaxWebhookSize();
         case "model": return target.getConfiguration().getModel();
         case "numimages":
         case "numImages": return target.getConfiguration().getNumImages();
@@ -273,6 +319,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "outputtype":
         case "outputType": return target.getConfiguration().getOutputType();
+        case "path": return target.getConfiguration().getPath();
         case "pollinterval":
         case "pollInterval": return target.getConfiguration().getPollInterval();
         case "priority": return target.getConfiguration().getPriority();
@@ -305,10 +352,14 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "syncmode":
         case "syncMode": return target.getConfiguration().getSyncMode();
         case "timeout": return target.getConfiguration().getTimeout();
+        case "verifywebhooksignature":
+        case "verifyWebhookSignature": return target.getConfiguration().isVerifyWebhookSignature();
         case "waitforresult":
         case "waitForResult": return target.getConfiguration().isWaitForResult();
         case "waitmode":
         case "waitMode": return target.getConfiguration().getWaitMode();
+        case "webhooktolerance":
+        case "webhookTolerance": return target.getConfiguration().getWebhookTolerance();
         case "webhookurl":
         case "webhookUrl": return target.getConfiguration().getWebhookUrl();
         default: return null;

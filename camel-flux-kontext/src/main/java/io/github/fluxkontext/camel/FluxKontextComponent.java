@@ -42,6 +42,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private JobSlots slots;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -127,6 +128,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             defaultLedger = new MemorySubmissionLedger();
         }
         return defaultLedger;
+    }
+
+    /** The waits of all endpoints that expect a webhook callback (waitMode=webhook), for the webhook consumers. */
+    AwaitedWebhooks awaitedWebhooks() {
+        return awaitedWebhooks;
     }
 
     void started(FluxKontextEndpoint endpoint) {

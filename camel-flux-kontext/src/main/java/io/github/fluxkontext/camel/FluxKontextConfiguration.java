@@ -12,6 +12,7 @@ import io.github.fluxkontext.camel.client.SubmitRetry;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -83,6 +84,18 @@ public class FluxKontextConfiguration implements Cloneable {
     private Long startTimeout;
     @UriParam(label = "producer")
     private String webhookUrl;
+    @UriParam(label = "consumer", defaultValue = "/fal/webhook")
+    private String path = "/fal/webhook";
+    @UriParam(label = "consumer", defaultValue = "true")
+    private boolean verifyWebhookSignature = true;
+    @UriParam(label = "consumer", defaultValue = "https://rest.alpha.fal.ai/.well-known/jwks.json")
+    private String jwksUrl = "https://rest.alpha.fal.ai/.well-known/jwks.json";
+    @UriParam(label = "consumer", defaultValue = "300000", javaType = "java.time.Duration")
+    private long webhookTolerance = 300000;
+    @UriParam(label = "consumer", defaultValue = "16777216")
+    private long maxWebhookSize = 16777216;
+    @UriParam(label = "consumer")
+    private IdempotentRepository idempotentRepository;
     @UriParam(label = "producer", defaultValue = "3")
     private int maxRetries = 3;
     @UriParam(label = "producer", defaultValue = "1000", javaType = "java.time.Duration")
@@ -451,10 +464,89 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * A URL fal calls when the job completes (query parameter fal_webhook).
+     * A URL fal calls when the job completes (query parameter fal_webhook): the public HTTPS address of a
+     * flux-kontext:webhook consumer (this instance's or another's). Required with waitMode=webhook.
      */
     public void setWebhookUrl(String webhookUrl) {
         this.webhookUrl = webhookUrl;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    /**
+     * flux-kontext:webhook: the HTTP path the consumer receives fal's callbacks on, served by Camel's
+     * platform-http (the runtime's HTTP server). fal is told the full public URL of it with webhookUrl.
+     */
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    public boolean isVerifyWebhookSignature() {
+        return verifyWebhookSignature;
+    }
+
+    /**
+     * flux-kontext:webhook: whether a callback must carry fal's Ed25519 signature (keys from jwksUrl) and a
+     * timestamp within webhookTolerance. Set false only for an aggregator that does not sign its callbacks:
+     * then anyone who can reach the path can inject results (a WARN says so at start).
+     */
+    public void setVerifyWebhookSignature(boolean verifyWebhookSignature) {
+        this.verifyWebhookSignature = verifyWebhookSignature;
+    }
+
+    public String getJwksUrl() {
+        return jwksUrl;
+    }
+
+    /**
+     * flux-kontext:webhook: where fal's public webhook keys (a JWKS) are fetched from, without credentials;
+     * cached for up to 24 hours, and fetched again when no cached key verifies a callback (fal rotated its
+     * key), at most every 10 seconds.
+     */
+    public void setJwksUrl(String jwksUrl) {
+        this.jwksUrl = jwksUrl;
+    }
+
+    public long getWebhookTolerance() {
+        return webhookTolerance;
+    }
+
+    /**
+     * flux-kontext:webhook: how far a callback's timestamp (header X-Fal-Webhook-Timestamp) may be from this
+     * machine's clock, either way; older or newer callbacks are refused (401), so a captured callback cannot
+     * be replayed later.
+     */
+    public void setWebhookTolerance(long webhookTolerance) {
+        this.webhookTolerance = webhookTolerance;
+    }
+
+    public long getMaxWebhookSize() {
+        return maxWebhookSize;
+    }
+
+    /**
+     * flux-kontext:webhook: the largest callback body accepted, in bytes; a larger one is answered 413. fal's
+     * callbacks hold image URLs (a few kilobytes), or the images themselves with syncMode. Also bound the HTTP
+     * server's body size (camel.server.maxBodySize on Camel Main), which reads the body first.
+     */
+    public void setMaxWebhookSize(long maxWebhookSize) {
+        this.maxWebhookSize = maxWebhookSize;
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    /**
+     * flux-kontext:webhook: remembers the request ids of the callbacks received, so that a job reaches the route
+     * once although fal delivers again (after a failed answer, and up to 10 times). Unset, an in-memory one per
+     * consumer (the last 10,000 ids). When several instances receive the callbacks of one fleet, give them one
+     * shared repository (Camel's JDBC, Kafka, Redis or Infinispan ones).
+     */
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
     }
 
     public int getMaxRetries() {
@@ -755,13 +847,57 @@ public class FluxKontextConfiguration implements Cloneable {
         }
     }
 
+    /**
+     * {@link #validate()}, and the options one operation needs: the webhook consumer's, or webhookUrl for a
+     * submit that waits with waitMode=webhook.
+     *
+     * @throws IllegalArgumentException naming the option
+     */
+    void validateFor(FluxKontextOperation operation) {
+        validate();
+        if (operation.isConsumer()) {
+            if (path == null || !path.matches("/[A-Za-z0-9._~/-]*")) {
+                throw new IllegalArgumentException("Option path must be an HTTP path starting with '/', of letters, digits and"
+                                                   + " . _ ~ - /, e.g. /fal/webhook; was '" + path + "'");
+            }
+            positive("webhookTolerance", webhookTolerance);
+            positive("maxWebhookSize", maxWebhookSize);
+            if (verifyWebhookSignature) {
+                String origin = jwksUrl == null ? null : FalUrls.origin(jwksUrl);
+                if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
+                    throw new IllegalArgumentException("Option jwksUrl must be an absolute http(s) URL, was '" + jwksUrl + "'");
+                }
+                if (!FalUrls.isAllowedTarget(jwksUrl, allowInsecureHttp)) {
+                    throw new IllegalArgumentException("Option jwksUrl is plain http on a host other than loopback ('" + jwksUrl
+                                                       + "'): whoever sits in between could hand over keys of their own and"
+                                                       + " forge callbacks. Use https, or set allowInsecureHttp=true");
+                }
+            }
+        } else if (operation.submits() && waitForResult && waitMode == WaitMode.WEBHOOK && webhookUrl == null) {
+            throw new IllegalArgumentException("Option webhookUrl is required with waitMode=webhook: the public URL of a"
+                                               + " flux-kontext:webhook consumer, e.g. https://my.host/fal/webhook (or choose"
+                                               + " waitMode=poll or stream)");
+        }
+        if (webhookUrl != null) {
+            String origin = FalUrls.origin(webhookUrl);
+            if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
+                throw new IllegalArgumentException("Option webhookUrl must be an absolute http(s) URL, was '" + webhookUrl + "'");
+            }
+        }
+    }
+
     /** The fal endpoint id of an operation: the endpointId option, else the operation's for the model. */
     String falEndpointId(FluxKontextOperation operation) {
         return FalUrls.normalizeEndpointId(endpointId != null ? endpointId : operation.endpointId(model));
     }
 
+    /**
+     * With waitMode=webhook (and waiting) the webhook URL carries a marker telling the receiving consumer that a
+     * producer waits for the job, so that it is not also routed (see {@link WebhookMarker}).
+     */
     SubmitOptions submitOptions() {
-        return new SubmitOptions(priority, startTimeout == null ? null : Duration.ofMillis(startTimeout), webhookUrl);
+        String callback = webhookUrl != null && waitForResult && waitMode == WaitMode.WEBHOOK ? WebhookMarker.mark(webhookUrl) : webhookUrl;
+        return new SubmitOptions(priority, startTimeout == null ? null : Duration.ofMillis(startTimeout), callback);
     }
 
     /** What the fal client needs: where, which credentials, how much, how to retry. */

@@ -31,14 +31,17 @@ import org.slf4j.LoggerFactory;
  */
 @ManagedResource(description = "FLUX.1 Kontext endpoint: jobs waiting, submitted, completed, failed; no secrets")
 @UriEndpoint(firstVersion = "0.1.0", scheme = "flux-kontext", title = "FLUX.1 Kontext", syntax = "flux-kontext:operation",
-             producerOnly = true, category = { Category.AI }, headersClass = FluxKontextConstants.class)
+             category = { Category.AI }, headersClass = FluxKontextConstants.class)
 public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxKontextEndpoint.class);
+    static final String WEBHOOK_IS_A_CONSUMER = "flux-kontext:webhook receives fal's callbacks: use it in from(), not in to();"
+                                                + " to have a job call it back, submit with webhookUrl (or waitMode=webhook)";
 
-    @UriPath(enums = "edit,text-to-image,multi,status,result,cancel")
+    @UriPath(enums = "edit,text-to-image,multi,status,result,cancel,webhook")
     @Metadata(required = true, description = "What to do: edit an image, text-to-image, combine images (multi), or"
-                                             + " get the status or result of a job, or cancel it.")
+                                             + " get the status or result of a job, or cancel it (producers); or receive"
+                                             + " fal's completion callbacks (webhook, the consumer).")
     private final FluxKontextOperation operation;
     @UriParam
     private FluxKontextConfiguration configuration;
@@ -61,12 +64,21 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     @Override
     public Producer createProducer() {
+        if (operation.isConsumer()) {
+            throw new UnsupportedOperationException(WEBHOOK_IS_A_CONSUMER);
+        }
         return new FluxKontextProducer(this);
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("flux-kontext is a producer only: use it in to(), not in from()");
+    public Consumer createConsumer(Processor processor) throws Exception {
+        if (!operation.isConsumer()) {
+            throw new UnsupportedOperationException("flux-kontext:" + operation + " is a producer: use it in to(), not in from();"
+                                                    + " the consumer is flux-kontext:webhook, which receives fal's callbacks");
+        }
+        FluxKontextWebhookConsumer consumer = new FluxKontextWebhookConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
     }
 
     @Override
@@ -77,7 +89,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        configuration.validate();
+        configuration.validateFor(operation);
     }
 
     @Override
@@ -130,7 +142,8 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     WaitStrategy waitStrategy(boolean justSubmitted) {
         return switch (configuration.getWaitMode()) {
             case STREAM -> new StreamWait(this);
-            case POLL, WEBHOOK -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
+            case POLL -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
+            case WEBHOOK -> new WebhookWait(this, justSubmitted);
         };
     }
 

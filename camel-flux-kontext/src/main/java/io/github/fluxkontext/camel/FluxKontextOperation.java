@@ -13,7 +13,9 @@ public enum FluxKontextOperation {
     MULTI("multi", "fal-ai/flux-pro/kontext/multi", "fal-ai/flux-pro/kontext/max/multi", KontextTask.MULTI),
     STATUS("status", null, null, null),
     RESULT("result", null, null, null),
-    CANCEL("cancel", null, null, null);
+    CANCEL("cancel", null, null, null),
+    /** The consumer of fal's completion callbacks ({@code from("flux-kontext:webhook")}); not a producer. */
+    WEBHOOK("webhook", null, null, null);
 
     private final String uriName;
     private final String proEndpointId;
@@ -35,6 +37,11 @@ public enum FluxKontextOperation {
     /** What a submitting operation does; null for status, result and cancel. */
     public KontextTask task() {
         return task;
+    }
+
+    /** Whether this is the consumer of webhook callbacks, the one operation used in {@code from()}. */
+    public boolean isConsumer() {
+        return this == WEBHOOK;
     }
 
     /** Whether this operation creates a job (edit, text-to-image, multi). */

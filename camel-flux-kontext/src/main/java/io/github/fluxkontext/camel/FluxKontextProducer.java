@@ -69,6 +69,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                 case STATUS -> completion.completeWhenDone(status(exchange));
                 case RESULT -> result(completion);
                 case CANCEL -> completion.completeWhenDone(cancel(exchange));
+                case WEBHOOK -> throw new IllegalStateException(FluxKontextEndpoint.WEBHOOK_IS_A_CONSUMER);
             }
             return false;
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.github.fluxkontext.camel.client.FalQueueClient;
 import io.github.fluxkontext.camel.client.Futures;
@@ -109,14 +110,9 @@ final class JobWait {
 
     /** A strategy saw the job COMPLETED (with or without an error): its outcome is fetched, and the timeout no longer applies. */
     void completed(KontextJob update) {
-        if (!phase.compareAndSet(Phase.WAITING, Phase.FETCHING)) {
+        if (!seenCompleted(update)) {
             return;
         }
-        completedNanos = System.nanoTime();
-        job = update;
-        log(update);
-        disarmTimeout();
-        strategy.stop();
         if (update.error() != null) {
             jobFailure(endpoint.getClient().queue(), update).whenComplete((failure, error) -> end(failure != null ? failure : Futures.unwrap(error), null));
         } else {
@@ -141,6 +137,37 @@ final class JobWait {
         if (phase.get() != Phase.WAITING) {
             next.stop(); // ended while switching: finish() may have stopped the previous one only
         }
+    }
+
+    /**
+     * A strategy was handed the job's outcome with its completion (a webhook callback's payload): the wait ends
+     * with it and nothing is fetched. {@code outcome} is asked only when this call ends the wait; its failure
+     * fails the exchange.
+     */
+    void completedWith(KontextJob update, Supplier<CompletableFuture<Consumer<Message>>> outcome) {
+        if (!seenCompleted(update)) {
+            return;
+        }
+        CompletableFuture<Consumer<Message>> change;
+        try {
+            change = outcome.get();
+        } catch (RuntimeException e) {
+            change = CompletableFuture.failedFuture(e);
+        }
+        change.whenComplete((apply, error) -> end(error == null ? null : Futures.unwrap(error), apply));
+    }
+
+    /** The job was seen COMPLETED: false when the wait had ended (or was ending) already, else the timeout no longer applies. */
+    private boolean seenCompleted(KontextJob update) {
+        if (!phase.compareAndSet(Phase.WAITING, Phase.FETCHING)) {
+            return false;
+        }
+        completedNanos = System.nanoTime();
+        job = update;
+        log(update);
+        disarmTimeout();
+        strategy.stop();
+        return true;
     }
 
     /** A strategy cannot go on: the wait ends with this error. */

@@ -24,6 +24,8 @@ final class PollWait implements WaitStrategy {
     private final FluxKontextConfiguration config;
     private final long firstDelayMs;
     private final boolean once;
+    /** A fixed interval between polls (a background poll), or 0 to ask as often as the status says. */
+    private long fixedIntervalMs;
     private volatile JobWait wait;
     private volatile Future<?> nextPoll;
     private volatile boolean stopped;
@@ -38,6 +40,17 @@ final class PollWait implements WaitStrategy {
     /** For a job just submitted: the first poll soon, then at pollInterval. */
     static PollWait afterSubmit(FluxKontextEndpoint endpoint) {
         return new PollWait(endpoint, Math.min(FIRST_POLL_MAX_MS, endpoint.getConfiguration().getPollInterval()), false);
+    }
+
+    /**
+     * The safety net of a wait that expects its job's outcome by other means (a webhook): a poll every
+     * maxPollInterval, the first one after that interval for a job just submitted, at once for one submitted earlier.
+     */
+    static PollWait background(FluxKontextEndpoint endpoint, boolean justSubmitted) {
+        long interval = endpoint.getConfiguration().getMaxPollInterval();
+        PollWait poll = new PollWait(endpoint, justSubmitted ? interval : 0, false);
+        poll.fixedIntervalMs = interval;
+        return poll;
     }
 
     /** For a job submitted earlier: the first poll at once; with {@code once}, no other. */
@@ -103,7 +116,7 @@ final class PollWait implements WaitStrategy {
                     update.requestId(), update.status(), null));
         } else {
             wait.statusSeen(update);
-            schedule(delayAfter(update, config));
+            schedule(fixedIntervalMs > 0 ? fixedIntervalMs : delayAfter(update, config));
         }
     }
 

@@ -142,12 +142,4 @@ class ConfigurationBindingTest extends FluxKontextTestSupport {
                 FluxKontextEndpoint.class);
         assertEquals("http://fal.example.com", allowed.getServiceUrl());
     }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
 }

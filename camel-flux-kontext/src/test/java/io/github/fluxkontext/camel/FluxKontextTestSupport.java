@@ -1,6 +1,7 @@
 package io.github.fluxkontext.camel;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.simulator.FalOperation;
@@ -35,7 +36,9 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
             .runTime(RUN_TIME)
             .runners(16)
             .imageScale(0.125)
-            .sseKeepAlive(Duration.ofMillis(200))); // status streams notice a client that left within this
+            .sseKeepAlive(Duration.ofMillis(200)) // status streams notice a client that left within this
+            // a callback answered with an error is delivered again soon (fal waits minutes)
+            .webhookRetryDelays(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200))));
 
     /** Each test starts from an empty simulator with the default timings, whatever the test before did. */
     @BeforeEach
@@ -92,6 +95,15 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
             throw new AssertionError("expected exactly one submit, got " + submits.size());
         }
         return submits.get(0);
+    }
+
+    /** The message of the innermost cause: what a wrapped start or endpoint failure says. */
+    protected static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     /** Sends a body and returns the exception the route failed with, unwrapped from Camel's. */

@@ -472,12 +472,4 @@ class HardeningTest extends FluxKontextTestSupport {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(name -> name.contains("FluxKontextRoute") && name.contains("(" + context.getName() + ")")).toList();
     }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
 }

@@ -10,6 +10,7 @@ import java.util.StringJoiner;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -223,9 +224,52 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private Duration startTimeout;
 
     /**
-     * A URL fal calls when the job completes (query parameter fal_webhook).
+     * A URL fal calls when the job completes (query parameter fal_webhook): the public HTTPS address of a
+     * flux-kontext:webhook consumer (this instance's or another's). Required with wait-mode webhook.
      */
     private String webhookUrl;
+
+    /**
+     * flux-kontext:webhook: the HTTP path the consumer receives fal's callbacks on, served by Camel's
+     * platform-http (with camel-platform-http-starter: Spring Boot's web server). fal is told the full public
+     * URL of it with webhook-url.
+     */
+    private String path = "/fal/webhook";
+
+    /**
+     * flux-kontext:webhook: whether a callback must carry fal's Ed25519 signature (keys from jwks-url) and a
+     * timestamp within webhook-tolerance. Set false only for an aggregator that does not sign its callbacks:
+     * then anyone who can reach the path can inject results (a WARN says so at start).
+     */
+    private boolean verifyWebhookSignature = true;
+
+    /**
+     * flux-kontext:webhook: where fal's public webhook keys (a JWKS) are fetched from, without credentials;
+     * cached for up to 24 hours, and fetched again when no cached key verifies a callback (fal rotated its
+     * key), at most every 10 seconds.
+     */
+    private String jwksUrl = "https://rest.alpha.fal.ai/.well-known/jwks.json";
+
+    /**
+     * flux-kontext:webhook: how far a callback's timestamp may be from this machine's clock, either way; older
+     * or newer callbacks are refused (401). A duration: 5m, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration webhookTolerance = Duration.ofMinutes(5);
+
+    /**
+     * flux-kontext:webhook: the largest callback body accepted; a larger one is answered 413. A data size:
+     * 16MB, or bytes.
+     */
+    @DataSizeUnit(DataUnit.BYTES)
+    private DataSize maxWebhookSize = DataSize.ofMegabytes(16);
+
+    /**
+     * flux-kontext:webhook: remembers the request ids of the callbacks received, so that a job reaches the
+     * route once although fal delivers again: an IdempotentRepository bean, written #bean:name or #name.
+     * Unset, an in-memory one per consumer; several instances share one (JDBC, Kafka, Redis, Infinispan).
+     */
+    private IdempotentRepository idempotentRepository;
 
     /**
      * How many times a failed call is retried (429, 500, 502, 503, 504, connection errors) before giving
@@ -382,6 +426,14 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
      * (autowiredEnabled).
      */
     private CloseableHttpAsyncClient httpClient;
+
+    /**
+     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if
+     * possible) occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now
+     * be processed as a message and handled by the routing Error Handler. The webhook consumer answers failed
+     * callbacks itself (401, 400, 413, 500), so this changes nothing for it.
+     */
+    private boolean bridgeErrorHandler = false;
 
     /**
      * Whether the producer should be started lazy (on the first message). By starting lazy you can use this
@@ -670,6 +722,60 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("webhookUrl");
     }
 
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+        configured.add("path");
+    }
+
+    public boolean isVerifyWebhookSignature() {
+        return verifyWebhookSignature;
+    }
+
+    public void setVerifyWebhookSignature(boolean verifyWebhookSignature) {
+        this.verifyWebhookSignature = verifyWebhookSignature;
+        configured.add("verifyWebhookSignature");
+    }
+
+    public String getJwksUrl() {
+        return jwksUrl;
+    }
+
+    public void setJwksUrl(String jwksUrl) {
+        this.jwksUrl = jwksUrl;
+        configured.add("jwksUrl");
+    }
+
+    public Duration getWebhookTolerance() {
+        return webhookTolerance;
+    }
+
+    public void setWebhookTolerance(Duration webhookTolerance) {
+        this.webhookTolerance = webhookTolerance;
+        configured.add("webhookTolerance");
+    }
+
+    public DataSize getMaxWebhookSize() {
+        return maxWebhookSize;
+    }
+
+    public void setMaxWebhookSize(DataSize maxWebhookSize) {
+        this.maxWebhookSize = maxWebhookSize;
+        configured.add("maxWebhookSize");
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
+        configured.add("idempotentRepository");
+    }
+
     public int getMaxRetries() {
         return maxRetries;
     }
@@ -886,6 +992,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("httpClient");
     }
 
+    public boolean isBridgeErrorHandler() {
+        return bridgeErrorHandler;
+    }
+
+    public void setBridgeErrorHandler(boolean bridgeErrorHandler) {
+        this.bridgeErrorHandler = bridgeErrorHandler;
+        configured.add("bridgeErrorHandler");
+    }
+
     public boolean isLazyStartProducer() {
         return lazyStartProducer;
     }
@@ -941,6 +1056,12 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("priority", priority);
         values.put("startTimeout", startTimeout == null ? null : startTimeout.toMillis());
         values.put("webhookUrl", webhookUrl);
+        values.put("path", path);
+        values.put("verifyWebhookSignature", verifyWebhookSignature);
+        values.put("jwksUrl", jwksUrl);
+        values.put("webhookTolerance", webhookTolerance == null ? null : webhookTolerance.toMillis());
+        values.put("maxWebhookSize", maxWebhookSize == null ? null : maxWebhookSize.toBytes());
+        values.put("idempotentRepository", idempotentRepository);
         values.put("maxRetries", maxRetries);
         values.put("retryDelay", retryDelay);
         values.put("maxRetryDelay", maxRetryDelay);
@@ -965,6 +1086,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("routeThreads", routeThreads);
         values.put("maxRouteThreads", maxRouteThreads);
         values.put("httpClient", httpClient);
+        values.put("bridgeErrorHandler", bridgeErrorHandler);
         values.put("lazyStartProducer", lazyStartProducer);
         values.put("autowiredEnabled", autowiredEnabled);
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,7 +15,8 @@ import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.convert.converter.GenericConverter;
 
 /**
- * Binds the object options ({@code configuration}, {@code ssl-context-parameters}, {@code http-client}, {@code ledger}) from bean
+ * Binds the object options ({@code configuration}, {@code ssl-context-parameters}, {@code http-client}, {@code ledger},
+ * {@code idempotent-repository}) from bean
  * references, {@code #bean:name} or {@code #name}, as Camel's component starters do. Any other text converts to
  * nothing.
  */
@@ -23,7 +25,8 @@ import org.springframework.core.convert.converter.GenericConverter;
 public class FluxKontextComponentConverter implements GenericConverter {
 
     private static final Class<?>[] BEAN_TYPES = {
-            FluxKontextConfiguration.class, SSLContextParameters.class, CloseableHttpAsyncClient.class, SubmissionLedger.class };
+            FluxKontextConfiguration.class, SSLContextParameters.class, CloseableHttpAsyncClient.class, SubmissionLedger.class,
+            IdempotentRepository.class };
 
     private final ApplicationContext applicationContext;
 

@@ -13,8 +13,10 @@ import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.FluxKontextModel;
 import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.PropertyConfigurerGetter;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,9 @@ class FluxKontextComponentAutoConfigurationTest {
     private static final String DEFAULT_BASE_URL = "https://queue.fal.run";
 
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    // not a web application: platform-http (on the test class path for the webhook test) needs a web server
+    @EnableAutoConfiguration(excludeName = { "org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration",
+            "org.apache.camel.component.platform.http.springboot.SpringBootPlatformWebMvcConfiguration" })
     static class Application {
     }
 
@@ -208,10 +212,12 @@ class FluxKontextComponentAutoConfigurationTest {
         FluxKontextConfiguration shared = new FluxKontextConfiguration();
         shared.setModel(FluxKontextModel.MAX);
         MemorySubmissionLedger ledger = new MemorySubmissionLedger();
+        IdempotentRepository seen = MemoryIdempotentRepository.memoryIdempotentRepository();
         try (ConfigurableApplicationContext context = start(
-                Map.of("myTls", tls, "myClient", client, "sharedKontext", shared, "myLedger", ledger),
+                Map.of("myTls", tls, "myClient", client, "sharedKontext", shared, "myLedger", ledger, "seenCallbacks", seen),
                 P + "ssl-context-parameters=#bean:myTls", P + "http-client=#myClient", P + "ledger=#bean:myLedger",
-                P + "configuration=#bean:sharedKontext", P + "base-url=https://aggregator.example")) {
+                P + "configuration=#bean:sharedKontext", P + "base-url=https://aggregator.example",
+                P + "idempotent-repository=#seenCallbacks")) {
             FluxKontextConfiguration c = component(context).getConfiguration();
             assertSame(shared, c, "the configuration bean");
             assertEquals(FluxKontextModel.MAX, c.getModel(), "kept from the bean");
@@ -219,6 +225,7 @@ class FluxKontextComponentAutoConfigurationTest {
             assertSame(tls, c.getSslContextParameters());
             assertSame(client, c.getHttpClient());
             assertSame(ledger, c.getLedger());
+            assertSame(seen, c.getIdempotentRepository(), "the webhook consumers' shared repository");
         }
     }
 

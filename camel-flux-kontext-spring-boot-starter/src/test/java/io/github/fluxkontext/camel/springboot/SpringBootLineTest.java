@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class SpringBootLineTest {
 
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    // not a web application: platform-http (on the test class path for the webhook test) needs a web server
+    @EnableAutoConfiguration(excludeName = { "org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpAutoConfiguration",
+            "org.apache.camel.component.platform.http.springboot.SpringBootPlatformWebMvcConfiguration" })
     static class Application {
     }
 

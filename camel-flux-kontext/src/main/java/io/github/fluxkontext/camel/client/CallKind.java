@@ -19,5 +19,10 @@ public enum CallKind {
     /** Image download from the result's URL: retried like status. */
     DOWNLOAD,
     /** A health check's look at the service: one attempt, its answer is the point. */
-    PROBE
+    PROBE,
+    /**
+     * fal's webhook keys (JWKS), fetched while a callback waits for its answer: one attempt, since fal
+     * delivers a callback again when it was not accepted.
+     */
+    JWKS
 }

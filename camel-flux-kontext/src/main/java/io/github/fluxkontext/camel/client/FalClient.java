@@ -1,5 +1,7 @@
 package io.github.fluxkontext.camel.client;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -40,6 +42,18 @@ public final class FalClient implements AutoCloseable {
     /** Uploads of input images, downloads of generated ones. */
     public FalStorage storage() {
         return storage;
+    }
+
+    /**
+     * A verifier of fal's webhook callbacks whose keys come from {@code jwksUrl}, fetched through this client
+     * without credentials (one attempt each, bounded in size) and cached.
+     *
+     * @param tolerance how far a callback's timestamp may be from now, either way
+     */
+    public FalWebhookVerifier webhookVerifier(String jwksUrl, Duration tolerance) {
+        FalWebhookKeys keys = new FalWebhookKeys(jwksUrl, request -> calls.send(CallKind.JWKS, request), Clock.systemUTC(),
+                FalWebhookVerifier.MIN_REFETCH_INTERVAL);
+        return new FalWebhookVerifier(keys, tolerance, Clock.systemUTC());
     }
 
     /** Retries made so far, over all calls. */

@@ -30,7 +30,8 @@ import org.apache.hc.core5.http.RequestNotExecutedException;
  * {@code x-fal-request-id}.</li>
  * <li>Never: a 504 with {@code X-Fal-Request-Timeout-Type: user} (the caller's own start deadline
  * expired), other 4xx, an answer larger than allowed (body or headers), the result of a job that failed (its answer is
- * the error, and it will not change), the cancel sent when a wait times out (one attempt).</li>
+ * the error, and it will not change), the cancel sent when a wait times out (one attempt), the fetch of fal's webhook
+ * keys (a callback waits for it, and fal delivers the callback again).</li>
  * </ul>
  */
 public final class RetryPolicy {
@@ -91,7 +92,8 @@ public final class RetryPolicy {
      * never pays for a job twice.
      */
     public boolean isRetryable(CallKind kind, FalResponse response) {
-        if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE) {
+        if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE
+            || kind == CallKind.JWKS) {
             return false;
         }
         return kind != CallKind.SUBMIT || submitMayRetry(turnedAwayBeforeQueueing(response));
@@ -125,7 +127,8 @@ public final class RetryPolicy {
 
     /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
     public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
-        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE || !(error instanceof IOException)
+        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE || kind == CallKind.JWKS
+            || !(error instanceof IOException)
             || error instanceof ContentTooLongException || error instanceof MessageConstraintException) {
             return Optional.empty();
         }

@@ -49,7 +49,9 @@ class ComponentDocsTest {
         String page = Files.readString(PAGE);
         for (String useCase : List.of("=== Text to image", "=== Edit an image", "=== Combine several images (multi)",
                 "=== Submit now, fetch later (handle mode)", "=== Files in, files out, several images",
-                "=== Kamelets in a route", "=== Exactly once from a source that redelivers")) {
+                "=== Kamelets in a route", "=== Exactly once from a source that redelivers",
+                "=== Receive fal's callbacks (webhook consumer)", "=== Submit here, finish anywhere (webhooks across instances)",
+                "=== Wait for the webhook (waitMode=webhook)")) {
             int start = page.indexOf(useCase);
             assertTrue(start >= 0, "missing section " + useCase);
             int end = page.indexOf("\n=== ", start + 1);

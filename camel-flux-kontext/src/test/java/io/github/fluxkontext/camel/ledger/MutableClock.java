@@ -7,16 +7,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that tests move by hand, to expire entries without waiting. */
-final class MutableClock extends Clock {
+/** A clock that tests move by hand, to expire entries (ledger entries, cached webhook keys) without waiting. */
+public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         now = new AtomicReference<>(start);
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));
     }
 
@@ -32,6 +32,6 @@ final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the ledgers read only instant()");
+        throw new UnsupportedOperationException("the code under test reads only instant()");
     }
 }

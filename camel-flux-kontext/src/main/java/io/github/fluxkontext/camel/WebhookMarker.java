@@ -1,0 +1,49 @@
+package io.github.fluxkontext.camel;
+
+import io.github.fluxkontext.camel.client.FalUrls;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * How a {@code flux-kontext:webhook} consumer tells a callback that a producer waits for (waitMode=webhook)
+ * from one it must route. Such a producer submits with its webhook URL plus the query parameter
+ * {@value #PARAMETER}{@code =true}; fal calls that URL as given. A consumer that receives a marked callback
+ * completes the waiting exchange when it waits in this CamelContext, and otherwise does nothing with it but
+ * answer 200: the producer waits on another instance (or waited, and timed out or stopped), and its
+ * background poll completes (or completed) it there. An unmarked callback is routed.
+ * <p>
+ * The marker is not covered by fal's signature (fal signs the request id, user id, timestamp and body,
+ * not the URL), and that is safe: it is read only after the signature verified, so it can only decide
+ * between "route this genuine callback" and "a producer awaits this genuine callback"; it cannot make a
+ * forged or altered callback count. Changing it in transit would need a man in the middle of fal's HTTPS
+ * connection, and even then a callback replayed with the marker flipped is a duplicate: its request id is
+ * in the idempotent repository already. Whoever submits chooses it, in the URL fal stores with the job.
+ */
+final class WebhookMarker {
+
+    /** The query parameter a waiting producer adds to its webhook URL. */
+    static final String PARAMETER = "fluxKontextWaiting";
+
+    private WebhookMarker() {
+    }
+
+    /** The webhook URL with the marker (before a fragment, if any). */
+    static String mark(String webhookUrl) {
+        int fragment = webhookUrl.indexOf('#');
+        String url = fragment < 0 ? webhookUrl : webhookUrl.substring(0, fragment);
+        return FalUrls.withQuery(url, PARAMETER + "=true") + (fragment < 0 ? "" : webhookUrl.substring(fragment));
+    }
+
+    /** Whether the request came to a marked URL: the parameter in the query (platform-http also maps it to a header). */
+    static boolean isMarked(Message request) {
+        String query = request.getHeader(Exchange.HTTP_QUERY, String.class);
+        if (query != null) {
+            for (String parameter : query.split("&")) {
+                if (parameter.equals(PARAMETER) || parameter.startsWith(PARAMETER + "=")) {
+                    return true;
+                }
+            }
+        }
+        return request.getHeader(PARAMETER) != null;
+    }
+}

@@ -1,0 +1,305 @@
+package io.github.fluxkontext.camel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.fluxkontext.camel.client.FalWebhookVerifier;
+import io.github.fluxkontext.camel.client.WebhookSigner;
+import io.github.fluxkontext.camel.model.FluxKontextJobFailedException;
+import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.simulator.FalOperation;
+import io.github.fluxkontext.simulator.Fault;
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * flux-kontext:webhook on platform-http, fed by the simulator's signed callbacks (through a relay that lets a
+ * test tamper with them): what reaches the route, once, and what is answered 401, 400, 405, 413 or 500 and never
+ * reaches it.
+ */
+class WebhookConsumerTest extends WebhookTestSupport {
+
+    /** Another key than fal's, with its own JWKS served by the relay: for callbacks the simulator would not send. */
+    private final WebhookSigner testKey = new WebhookSigner();
+    private final WebhookRelay relay = relay(port);
+    private final AtomicInteger flakyCalls = new AtomicInteger();
+
+    private static WebhookRelay relay(int port) {
+        try {
+            return new WebhookRelay("http://127.0.0.1:" + port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterEach
+    void closeRelay() {
+        relay.close();
+    }
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        relay.serveJwks(WebhookSigner.jwks(testKey));
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("flux-kontext:webhook?path=" + PATH).routeId("webhook")
+                        .onException(FluxKontextJobFailedException.class).handled(true).to("mock:failed").end()
+                        .to("mock:jobs");
+                from("flux-kontext:webhook?path=/fal/bytes&outputType=bytes").routeId("bytes")
+                        .to("mock:bytes");
+                from("flux-kontext:webhook?path=/fal/flaky").routeId("flaky")
+                        .process(e -> {
+                            if (flakyCalls.incrementAndGet() == 1) {
+                                throw new IllegalStateException("the database is down");
+                            }
+                        })
+                        .to("mock:flaky");
+                from("flux-kontext:webhook?path=/fal/small&maxWebhookSize=64").routeId("small")
+                        .to("mock:small");
+                from("flux-kontext:webhook?path=/test/webhook&jwksUrl=" + relay.url("/jwks.json")).routeId("test-key")
+                        .to("mock:testKey");
+                from("flux-kontext:webhook?path=/unsigned/webhook&verifyWebhookSignature=false").routeId("unsigned")
+                        .to("mock:unsigned");
+            }
+        };
+    }
+
+    private MockEndpoint mock(String name) {
+        return getMockEndpoint("mock:" + name);
+    }
+
+    /** {@code count} exchanges arrive at the mock. */
+    private static void arrives(MockEndpoint mock, int count) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> mock.getReceivedCounter() >= count);
+    }
+
+    /** Nothing more arrives at the mock within a while (the deliveries were answered already). */
+    private static void staysAt(MockEndpoint mock, int count) {
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> mock.getReceivedCounter() == count);
+    }
+
+    @Test
+    void aValidCallbackReachesTheRouteOnceWithTheOutputAndTheHeadersOfAWait() throws Exception {
+        String id = submit(url(PATH), "A lighthouse at dusk");
+
+        assertEquals(List.of(200), statuses(deliveries(id, 1)));
+        arrives(mock("jobs"), 1);
+        Exchange received = mock("jobs").getReceivedExchanges().get(0);
+        KontextResult result = received.getMessage().getBody(KontextResult.class);
+        assertEquals(id, result.requestId());
+        assertEquals(1, result.images().size());
+        assertEquals("A lighthouse at dusk", result.prompt());
+        assertEquals(id, received.getMessage().getHeader(FluxKontextConstants.REQUEST_ID));
+        assertEquals("COMPLETED", received.getMessage().getHeader(FluxKontextConstants.STATUS));
+        assertEquals(result.imageUrls(), received.getMessage().getHeader(FluxKontextConstants.RESULT_IMAGE_URLS));
+        assertEquals(result.seed(), received.getMessage().getHeader(FluxKontextConstants.RESULT_SEED));
+        assertEquals(1, received.getMessage().getHeader(FluxKontextConstants.IMAGE_COUNT));
+        assertTrue(received.getFromEndpoint() instanceof FluxKontextEndpoint, "from flux-kontext:webhook");
+        staysAt(mock("jobs"), 1);
+        assertEquals(1, consumer("webhook").getRoutedCallbacks());
+        assertEquals(0, sim().journal().count(FalOperation.RESULT), "the output came with the callback");
+    }
+
+    @Test
+    void withOutputTypeBytesTheRouteGetsTheImage() throws Exception {
+        String id = submit(url("/fal/bytes"), "A teapot");
+
+        arrives(mock("bytes"), 1);
+        Exchange received = mock("bytes").getReceivedExchanges().get(0);
+        byte[] image = received.getMessage().getBody(byte[].class);
+        assertEquals((byte) 0xFF, image[0], "a JPEG");
+        assertEquals((byte) 0xD8, image[1], "a JPEG");
+        assertEquals("image/jpeg", received.getMessage().getHeader(Exchange.CONTENT_TYPE));
+        assertEquals(id + "-0.jpg", received.getMessage().getHeader(Exchange.FILE_NAME));
+    }
+
+    @Test
+    void aFailedJobReachesTheRouteAsAFailedExchangeAndTheDeliveryIsAccepted() throws Exception {
+        sim().faults().add(Fault.on(FalOperation.JOB).failJob(422, "content_policy_violation", "The prompt was flagged").times(2));
+        String id = submit(url(PATH), "A forbidden thing");
+        String unhandled = submit(url("/fal/bytes"), "Another forbidden thing");
+
+        arrives(mock("failed"), 1);
+        FluxKontextJobFailedException failure = assertInstanceOf(FluxKontextJobFailedException.class,
+                mock("failed").getReceivedExchanges().get(0).getProperty(Exchange.EXCEPTION_CAUGHT));
+        assertEquals(id, failure.getRequestId());
+        assertEquals("Invalid status code: 422", failure.getError());
+        assertEquals("content_policy_violation", failure.getErrorType());
+        assertEquals(List.of(200), statuses(deliveries(id, 1)), "the delivery succeeded although the job failed");
+        assertEquals(List.of(200), statuses(deliveries(unhandled, 1)), "also where the route has no error handler");
+        staysAt(mock("jobs"), 0);
+        staysAt(mock("bytes"), 0);
+        assertEquals(0, sim().journal().count(FalOperation.RESULT), "the error came with the callback");
+    }
+
+    @Test
+    void aTamperedBodyIsRefused401AndNeverReachesTheRoute() throws Exception {
+        relay.change(forward -> new WebhookRelay.Forward(forward.headers(),
+                new String(forward.body(), StandardCharsets.UTF_8).replace("A cat", "A dog").getBytes(StandardCharsets.UTF_8)));
+        String id = submit(relay.url(PATH), "A cat");
+
+        assertEquals(List.of(401, 401, 401, 401), statuses(deliveries(id, 4)), "every delivery, until fal gives up");
+        staysAt(mock("jobs"), 0);
+        assertEquals(4, consumer("webhook").getRefusedCallbacks());
+    }
+
+    @Test
+    void aCallbackSignedWithAnotherKeyIsRefused401() throws Exception {
+        relay.change(forward -> {
+            String requestId = forward.header(FalWebhookVerifier.REQUEST_ID_HEADER);
+            Map<String, String> forged = testKey.headers(requestId, Instant.now().getEpochSecond(), forward.body());
+            WebhookRelay.Forward changed = forward;
+            for (Map.Entry<String, String> header : forged.entrySet()) {
+                changed = changed.with(header.getKey(), header.getValue());
+            }
+            return changed;
+        });
+        String id = submit(relay.url(PATH), "A cat");
+
+        assertEquals(List.of(401, 401, 401, 401), statuses(deliveries(id, 4)));
+        staysAt(mock("jobs"), 0);
+    }
+
+    @Test
+    void aMissingSignatureIsRefused401() throws Exception {
+        relay.change(forward -> forward.with(FalWebhookVerifier.SIGNATURE_HEADER, null));
+        String id = submit(relay.url(PATH), "A cat");
+
+        assertEquals(List.of(401, 401, 401, 401), statuses(deliveries(id, 4)));
+        staysAt(mock("jobs"), 0);
+    }
+
+    @Test
+    void aSignatureAlsoGivenAsQueryParameterIsRefused401() throws Exception {
+        // platform-http maps query parameters to headers: the header would arrive as a list of two values
+        String id = submit(url(PATH + "?X-Fal-Webhook-Signature=00"), "A cat");
+
+        assertEquals(List.of(401, 401, 401, 401), statuses(deliveries(id, 4)));
+        staysAt(mock("jobs"), 0);
+    }
+
+    @Test
+    void aTimestamp301SecondsOldIsRefused401AndTheFreshRedeliveryIsAccepted() throws Exception {
+        sim().faults().add(Fault.on(FalOperation.WEBHOOK).staleTimestamp(Duration.ofSeconds(301)));
+        String id = submit(url(PATH), "A cat");
+
+        assertEquals(List.of(401, 200), statuses(deliveries(id, 2)));
+        arrives(mock("jobs"), 1);
+        staysAt(mock("jobs"), 1);
+    }
+
+    @Test
+    void onlyPostIsAccepted() throws Exception {
+        assertEquals(405, send("GET", url(PATH), Map.of(), null));
+        assertEquals(405, send("PUT", url(PATH), Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8)));
+        staysAt(mock("jobs"), 0);
+    }
+
+    @Test
+    void aBodyAboveMaxWebhookSizeIsRefused413() throws Exception {
+        String id = submit(url("/fal/small"), "A cat");
+
+        assertEquals(List.of(413, 413, 413, 413), statuses(deliveries(id, 4)));
+        byte[] large = new byte[65];
+        assertEquals(413, send("POST", url("/fal/small"), testKey.headers("some-id", Instant.now().getEpochSecond(), large), large));
+        staysAt(mock("small"), 0);
+    }
+
+    @Test
+    void aSignedBodyThatIsNotACallbackIsRefused400() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        byte[] notJson = "this is not JSON".getBytes(StandardCharsets.UTF_8);
+        assertEquals(400, send("POST", url("/test/webhook"), testKey.headers("job-1", now, notJson), notJson));
+        byte[] noRequestId = "{\"status\":\"OK\",\"payload\":{\"images\":[]}}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(400, send("POST", url("/test/webhook"), testKey.headers("job-1", now, noRequestId), noRequestId));
+        byte[] otherJob = callback("job-2");
+        assertEquals(400, send("POST", url("/test/webhook"), testKey.headers("job-1", now, otherJob), otherJob),
+                "the signed request id must be the body's");
+        staysAt(mock("testKey"), 0);
+
+        byte[] good = callback("job-1");
+        assertEquals(200, send("POST", url("/test/webhook"), testKey.headers("job-1", now, good), good), "the key itself is fine");
+        assertEquals(1, mock("testKey").getReceivedCounter());
+    }
+
+    @Test
+    void forgedCallbacksCannotMakeItFetchFalsKeysOften() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        for (int i = 0; i < 20; i++) {
+            byte[] body = callback("forged-" + i);
+            assertEquals(401, send("POST", url(PATH), testKey.headers("forged-" + i, now, body), body));
+        }
+        assertTrue(sim().journal().count(FalOperation.JWKS) <= 2, "JWKS fetched " + sim().journal().count(FalOperation.JWKS) + " times");
+        staysAt(mock("jobs"), 0);
+    }
+
+    @Test
+    void aDeliveryWhoseRouteFailsIsAnswered500AndTheRedeliveryReachesTheRouteOnce() throws Exception {
+        String id = submit(url("/fal/flaky"), "A cat");
+
+        assertEquals(List.of(500, 200), statuses(deliveries(id, 2)));
+        arrives(mock("flaky"), 1);
+        staysAt(mock("flaky"), 1);
+        assertEquals(2, flakyCalls.get(), "the failed delivery and the redelivery");
+        assertEquals(1, consumer("flaky").getRouteFailures());
+    }
+
+    @Test
+    void aDuplicateDeliveryReachesTheRouteOnce() throws Exception {
+        sim().faults().add(Fault.on(FalOperation.WEBHOOK).duplicateDelivery());
+        String id = submit(url(PATH), "A cat");
+
+        assertEquals(List.of(200, 200), statuses(deliveries(id, 2)));
+        arrives(mock("jobs"), 1);
+        staysAt(mock("jobs"), 1);
+        assertEquals(1, consumer("webhook").getDuplicateCallbacks());
+    }
+
+    @Test
+    void afterFalRotatesItsKeyCallbacksVerifyAfterOneRefetch() throws Exception {
+        String first = submit(url(PATH), "Before");
+        assertEquals(List.of(200), statuses(deliveries(first, 1)));
+        assertEquals(1, sim().journal().count(FalOperation.JWKS));
+
+        sim().rotateWebhookKey();
+        String second = submit(url(PATH), "After");
+
+        assertEquals(List.of(200), statuses(deliveries(second, 1)), "verified at the first delivery");
+        assertEquals(2, sim().journal().count(FalOperation.JWKS), "one refetch");
+        arrives(mock("jobs"), 2);
+    }
+
+    @Test
+    void withoutVerificationAnUnsignedCallbackIsAcceptedButStillOnlyACallback() throws Exception {
+        byte[] good = callback("job-unsigned");
+        assertEquals(200, send("POST", url("/unsigned/webhook"), Map.of("Content-Type", "application/json"), good));
+        assertEquals(200, send("POST", url("/unsigned/webhook"), Map.of(), good), "the same job again: acknowledged");
+        byte[] notJson = "not JSON".getBytes(StandardCharsets.UTF_8);
+        assertEquals(400, send("POST", url("/unsigned/webhook"), Map.of(), notJson));
+        arrives(mock("unsigned"), 1);
+        staysAt(mock("unsigned"), 1);
+        assertEquals("job-unsigned", mock("unsigned").getReceivedExchanges().get(0).getMessage().getHeader(FluxKontextConstants.REQUEST_ID));
+    }
+
+    /** A callback body for a job that succeeded. */
+    private static byte[] callback(String requestId) {
+        return ("{\"request_id\":\"" + requestId + "\",\"status\":\"OK\",\"payload\":{\"images\":[{\"url\":\"https://example.com/a.jpg\"}],"
+                + "\"seed\":1,\"prompt\":\"p\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+}
