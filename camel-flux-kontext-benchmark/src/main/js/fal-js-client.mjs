@@ -24,7 +24,8 @@ const fal = createFalClient({
 const send = (event, fields) => process.stdout.write(`@bench ${event} ${JSON.stringify(fields)}\n`);
 const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
-// OS threads (node has no others to count): /proc/self/status, and their names from /proc/self/task/*/comm.
+// OS threads (node has no others to count): /proc/self/status, and their names from /proc/self/task/*/comm;
+// open files (sockets included): /proc/self/fd, every 500 ms.
 function threadCount() {
   return Number(/^Threads:\s+(\d+)/m.exec(readFileSync("/proc/self/status", "utf8"))[1]);
 }
@@ -52,11 +53,20 @@ const baselineGroups = threadGroups();
 const baseline = threadCount();
 let peak = baseline;
 let peakGroups = baselineGroups;
+let peakOpenFiles = 0;
+let samples = 0;
 setInterval(() => {
-  const count = threadCount();
-  if (count > peak) {
-    peak = count;
-    peakGroups = threadGroups();
+  try {
+    if (samples++ % 5 === 0) {
+      peakOpenFiles = Math.max(peakOpenFiles, readdirSync("/proc/self/fd").length - 1); // the listing's own
+    }
+    const count = threadCount();
+    if (count > peak) {
+      peak = count;
+      peakGroups = threadGroups();
+    }
+  } catch (e) {
+    // out of files (EMFILE) is for the jobs to report, as their failures; the sampler tries again
   }
 }, SAMPLE_MS).unref();
 
@@ -149,6 +159,7 @@ function measure() {
     threadsPeak: peak,
     threadsAddedWaiting: added(threadGroups()),
     threadsAddedAtPeak: added(peakGroups),
+    openFilesPeak: peakOpenFiles,
     heapUnit: "V8 heapUsed after gc()",
   });
 }

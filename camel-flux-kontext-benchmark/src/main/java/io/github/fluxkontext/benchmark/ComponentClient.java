@@ -45,7 +45,7 @@ public final class ComponentClient {
     private final DefaultCamelContext camel;
     private final FluxKontextEndpoint endpoint;
     private final AsyncProducer producer;
-    private final ThreadCensus census;
+    private final ResourceCensus census;
     private final Path outputDir;
     private final String filePrefix;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -58,7 +58,7 @@ public final class ComponentClient {
         camel = new DefaultCamelContext();
         camel.start();
         // the baseline: the JVM, log4j2 and a started CamelContext, before the component made anything
-        census = ThreadCensus.start();
+        census = ResourceCensus.start();
         FluxKontextComponent component = new FluxKontextComponent();
         component.getConfiguration().setBaseUrl(baseUrl);
         component.getConfiguration().setApiKey("benchmark-key");
@@ -153,6 +153,7 @@ public final class ComponentClient {
         measured.put("threadsPeak", census.peak());
         measured.put("threadsAddedWaiting", census.addedNow());
         measured.put("threadsAddedAtPeak", census.addedAtPeak());
+        measured.put("openFilesPeak", census.peakOpenFiles());
         measured.put("heapUnit", "Java heap used after a full GC");
         Protocol.send(out, "measured", measured);
     }

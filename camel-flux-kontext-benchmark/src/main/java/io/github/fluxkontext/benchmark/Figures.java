@@ -26,16 +26,17 @@ import java.util.Map;
  * @param heapPerJob         heap after GC per waiting job, bytes
  * @param openStreamsHeld    status streams open at the simulator while the jobs waited
  * @param peakRssMb          the process's peak RSS (VmHWM), MB
+ * @param peakOpenFiles      the most files (sockets included) the process had open at once, sampled every 500 ms
  * @param note               what went wrong or is worth knowing, or empty
  */
 record Figures(String client, int jobs, double throughputWallMs, double wallMs, int failed, double medianMs, double p95Ms, double maxMs,
                double statusPerJob, double streamsPerJob, double requestsPerJob, int threadsAddedPeak,
                int threadsAddedHeld, Map<String, Integer> threadNames, Map<String, Integer> peakThreadNames, int held, double heapPerJob, int openStreamsHeld,
-               double peakRssMb, String note) {
+               double peakRssMb, long peakOpenFiles, String note) {
 
     static Figures failed(String client, int jobs, String note) {
         return new Figures(client, jobs, Double.NaN, Double.NaN, jobs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, -1, -1, Map.of(), Map.of(), 0, Double.NaN, -1, Double.NaN, note);
+                Double.NaN, -1, -1, Map.of(), Map.of(), 0, Double.NaN, -1, Double.NaN, -1, note);
     }
 
     /** Jobs per second through the client when the jobs themselves take no time. */

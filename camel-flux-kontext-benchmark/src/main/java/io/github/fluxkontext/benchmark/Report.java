@@ -46,20 +46,21 @@ final class Report {
         line("jobs above, first submit to last continuation; after completion: job COMPLETED at the simulator -> exchange continues /");
         line("promise resolves (same wall clock)");
         line("status req = status polls + status streams opened, per job; threads: Java threads (component), OS threads (node);");
-        line("heap: Java heap after full GC (component), V8 heapUsed after gc() (node), per job while all jobs wait");
+        line("heap: Java heap after full GC (component), V8 heapUsed after gc() (node), per job while all jobs wait; open files:");
+        line("the most the process had open at once (sockets: connections), sampled every 500 ms");
     }
 
     void table(int jobs, List<Figures> rows) {
         line("");
         line("%,d jobs at once", jobs);
-        line("%-18s %7s | %6s | %-24s | %7s | %-13s | %9s | %6s", "", "instant", "real", " after completion, ms", "status", "threads added",
-                "heap per", "peak");
-        line("%-18s %7s | %6s | %7s %7s %8s | %7s | %5s %7s | %9s | %6s", "client", "jobs/s", "wall s", "median", "p95", "max", "req/job",
-                "peak", "waiting", "wait. job", "RSS MB");
+        line("%-18s %7s | %6s | %-24s | %7s | %-13s | %9s | %6s | %6s", "", "instant", "real", " after completion, ms", "status",
+                "threads added", "heap per", "peak", "open");
+        line("%-18s %7s | %6s | %7s %7s %8s | %7s | %5s %7s | %9s | %6s | %6s", "client", "jobs/s", "wall s", "median", "p95", "max",
+                "req/job", "peak", "waiting", "wait. job", "RSS MB", "files");
         for (Figures f : rows) {
-            line("%-18s %7.1f | %6.2f | %7.1f %7.1f %8.1f | %7.2f | %5s %7s | %9s | %6.0f", f.client(), f.jobsPerSecond(), f.wallMs() / 1000,
-                    f.medianMs(), f.p95Ms(), f.maxMs(), f.statusPerJob(), count(f.threadsAddedPeak()), count(f.threadsAddedHeld()),
-                    kb(f.heapPerJob()), f.peakRssMb());
+            line("%-18s %7.1f | %6.2f | %7.1f %7.1f %8.1f | %7.2f | %5s %7s | %9s | %6.0f | %6s", f.client(), f.jobsPerSecond(),
+                    f.wallMs() / 1000, f.medianMs(), f.p95Ms(), f.maxMs(), f.statusPerJob(), count(f.threadsAddedPeak()),
+                    count(f.threadsAddedHeld()), kb(f.heapPerJob()), f.peakRssMb(), count((int) f.peakOpenFiles()));
         }
         for (Figures f : rows) {
             String streams = f.openStreamsHeld() < 0 ? "" : String.format(", status streams open %d", f.openStreamsHeld());

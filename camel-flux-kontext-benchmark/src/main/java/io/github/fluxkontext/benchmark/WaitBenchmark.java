@@ -36,14 +36,16 @@ import io.github.fluxkontext.simulator.JobSnapshot;
  * completion at the simulator ({@code JobSnapshot.completedAt}) to the exchange continuing (the promise
  * resolving), both on this machine's wall clock; status requests per job from the simulator's journal;</li>
  * <li>hold: {@code jobs} jobs that the simulator keeps in its queue, so that all of them are waiting when the
- * heap (after a full GC) and threads are measured, once each job has had its first status request;</li>
- * <li>the process's peak RSS ({@code VmHWM}) over all rounds.</li>
+ * heap (after a full GC) and threads are measured: once each job has had its first status request, and
+ * {@code settle} later (the steady state of a long wait rather than the burst of first polls);</li>
+ * <li>the process's peak RSS ({@code VmHWM}) and the most files (sockets) it had open, over all rounds.</li>
  * </ol>
  * Settings are system properties: {@code benchmark.jobs} (default {@code 50,1000}), {@code benchmark.clients}
  * (default {@code poll,stream,fal-js-polling,fal-js-streaming}; a component mode may carry endpoint options,
  * e.g. {@code poll?maxPollInterval=1000}), {@code benchmark.queueTime} (ms, default 1000: each job 500 to 1,500),
  * {@code benchmark.runTime} (ms, default 1500), {@code benchmark.runners} (default: the largest job count,
- * so no job waits for a runner), {@code benchmark.warmupJobs} (50), {@code benchmark.inspect} (true: class
+ * so no job waits for a runner), {@code benchmark.warmupJobs} (50), {@code benchmark.settle} (ms between the
+ * first status request of each held job and the measurement, default 5000), {@code benchmark.inspect} (true: class
  * histograms of each component JVM before and while the jobs wait, their difference per job, and a thread dump), {@code benchmark.childJvmOptions},
  * {@code benchmark.outputDir}, {@code benchmark.falJsDir}.
  */
@@ -52,6 +54,12 @@ public final class WaitBenchmark {
     /** The simulator keeps held jobs queued this long; the round ends long before. */
     private static final Duration HOLD = Duration.ofHours(1);
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(40);
+    /**
+     * fal's client opens a connection per request in flight (no limit per host), and at 10,000 jobs it had
+     * over 20,000 open at once, as many as this machine's default limit of open files: its process and the
+     * simulator's get this limit instead, where the system lets us raise it.
+     */
+    private static final int OPEN_FILES = 65_536;
 
     private final Settings settings;
     private final FalSimulator sim;
@@ -63,7 +71,7 @@ public final class WaitBenchmark {
 
     /** The settings, from system properties. */
     record Settings(List<Integer> jobs, List<String> clients, long queueTimeMs, long runTimeMs, int runners, int warmupJobs,
-                    boolean inspect, List<String> childJvmOptions, Path outputDir, Path falJsDir) {
+                    long settleMs, boolean inspect, List<String> childJvmOptions, Path outputDir, Path falJsDir) {
 
         static Settings fromSystemProperties() {
             List<Integer> jobs = Arrays.stream(System.getProperty("benchmark.jobs", "50,1000").split(","))
@@ -74,7 +82,7 @@ public final class WaitBenchmark {
             String jvmOptions = System.getProperty("benchmark.childJvmOptions", "").trim();
             return new Settings(jobs, clients, Long.getLong("benchmark.queueTime", 1000), Long.getLong("benchmark.runTime", 1500),
                     Integer.getInteger("benchmark.runners", maxJobs), Integer.getInteger("benchmark.warmupJobs", 50),
-                    Boolean.getBoolean("benchmark.inspect"), jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
+                    Long.getLong("benchmark.settle", 5000), Boolean.getBoolean("benchmark.inspect"), jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
                     Path.of(System.getProperty("benchmark.outputDir", "target/benchmark")).toAbsolutePath(),
                     Path.of(System.getProperty("benchmark.falJsDir", "target/fal-js")).toAbsolutePath());
         }
@@ -96,6 +104,7 @@ public final class WaitBenchmark {
         if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
             System.setProperty("sun.net.httpserver.maxIdleConnections", "16384");
         }
+        raiseOpenFiles(ProcessHandle.current().pid());
         try (FalSimulator sim = FalSimulator.builder().acceptAnyKey().runners(settings.runners())
                 .queueTime(Duration.ofMillis(settings.queueTimeMs())).runTime(Duration.ofMillis(settings.runTimeMs()))
                 .imageScale(0.05).start()) {
@@ -128,6 +137,7 @@ public final class WaitBenchmark {
     private Figures runClient(String client, int jobs) {
         String prefix = client.replaceAll("[^A-Za-z0-9-]+", "_") + "-" + jobs;
         try (ClientProcess child = ClientProcess.start(command(client, prefix), settings.falJsDir(), settings.outputDir().resolve(prefix + ".log"))) {
+            raiseOpenFiles(child.pid());
             child.await("ready", Duration.ofMinutes(2));
 
             sim.reset();
@@ -163,6 +173,7 @@ public final class WaitBenchmark {
             child.send("hold " + jobs);
             child.await("submitted", ROUND_TIMEOUT);
             awaitFirstStatusOfEach(jobs);
+            Thread.sleep(settings.settleMs()); // into the steady state of waiting: polls at longer intervals, streams quiet
             child.send("measure");
             JsonNode measured = child.await("measured", Duration.ofMinutes(5));
             int openStreams = sim.openStreams();
@@ -191,7 +202,7 @@ public final class WaitBenchmark {
                     done.get("failed").asInt() + throughput.get("failed").asInt(), Figures.percentile(sorted, 50),
                     Figures.percentile(sorted, 95), Figures.percentile(sorted, 100), (status + streams) / (double) jobs,
                     streams / (double) jobs, requests / (double) jobs, peak - baseline, measured.get("threadsWaiting").asInt() - baseline,
-                    names, peakNames, held, heapPerJob, openStreams, rssMb, note);
+                    names, peakNames, held, heapPerJob, openStreams, rssMb, measured.path("openFilesPeak").asLong(-1), note);
         } catch (Exception e) {
             System.err.printf("[benchmark] %s, %d jobs failed: %s%n", client, jobs, e);
             return Figures.failed(client, jobs, "did not finish: " + e.getMessage());
@@ -284,6 +295,23 @@ public final class WaitBenchmark {
         while (sim.journal().count(FalOperation.STATUS) + sim.journal().count(FalOperation.STATUS_STREAM) < jobs
                && System.nanoTime() < deadline) {
             Thread.sleep(50); // a benchmark driver polling a counter
+        }
+    }
+
+    /** As root (or within the hard limit) {@code prlimit} raises a running process's limit; elsewhere this says it could not. */
+    private static void raiseOpenFiles(long pid) {
+        try {
+            Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + OPEN_FILES + ":" + OPEN_FILES)
+                    .redirectErrorStream(true).start();
+            String output = new String(prlimit.getInputStream().readAllBytes()).trim();
+            if (prlimit.waitFor() != 0) {
+                System.err.printf("[benchmark] could not raise the open-file limit of process %d to %d (%s): fal's client may run out of "
+                                  + "files at 10,000 jobs%n", pid, OPEN_FILES, output);
+            }
+        } catch (IOException e) {
+            System.err.printf("[benchmark] prlimit not found (%s): the open-file limits stay as they are%n", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
