@@ -2,15 +2,29 @@
 // client: fal.subscribe() per job, polling (the client's default, every 500 ms) or mode "streaming".
 // Driven by the harness (WaitBenchmark) over stdin/stdout, the same protocol as ComponentClient.java:
 // commands "warmup N", "throughput N", "latency N", "hold N", "measure", "exit"; answers "@bench <event> <json>".
-// Run with --expose-gc (heap after GC). Arguments: simulator base URL, polling|streaming, output dir, file prefix.
+// Run with --expose-gc (heap after GC). Arguments: simulator base URL, polling|streaming, output dir, file prefix,
+// and optionally the most connections to the simulator (default: no limit, as Node's fetch has it).
 import { createFalClient } from "@fal-ai/client";
 import { createInterface } from "node:readline";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const [SIM, MODE, OUTPUT_DIR, FILE_PREFIX] = process.argv.slice(2);
+const [SIM, MODE, OUTPUT_DIR, FILE_PREFIX, MAX_CONNECTIONS] = process.argv.slice(2);
 const ENDPOINT = "fal-ai/flux-pro/kontext/text-to-image";
 const SAMPLE_MS = 100;
+
+// Node's fetch opens a connection per request in flight, and a request sent as soon as the previous answer
+// was read (fal's client sends the first status request right after the submit's answer) does not find that
+// connection free yet: about two per job, 20,000 at 10,000 jobs, which is this machine's limit of open files.
+// A user then caps them with undici's setGlobalDispatcher(new Agent({ connections })); undici keeps the
+// global dispatcher under this symbol (for several undici copies in one process), so Node's own Agent class
+// serves without another package.
+if (MAX_CONNECTIONS) {
+  const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
+  await fetch(`${SIM}/.well-known/jwks.json`).then((r) => r.arrayBuffer()); // makes Node's default dispatcher
+  const Agent = globalThis[GLOBAL_DISPATCHER].constructor;
+  globalThis[GLOBAL_DISPATCHER] = new Agent({ connections: Number(MAX_CONNECTIONS) });
+}
 
 // The simulator README's way to point the client at it: rewrite each URL, keep the original host.
 const fal = createFalClient({

@@ -51,14 +51,15 @@ final class Report {
     }
 
     void table(int jobs, List<Figures> rows) {
+        String client = "%-" + rows.stream().mapToInt(f -> f.client().length()).max().orElse(0) + "s";
         line("");
         line("%,d jobs at once", jobs);
-        line("%-18s %7s | %6s | %-24s | %7s | %-13s | %9s | %6s | %6s", "", "instant", "real", " after completion, ms", "status",
+        line(client + " %7s | %6s | %-24s | %7s | %-13s | %9s | %6s | %6s", "", "instant", "real", " after completion, ms", "status",
                 "threads added", "heap per", "peak", "open");
-        line("%-18s %7s | %6s | %7s %7s %8s | %7s | %5s %7s | %9s | %6s | %6s", "client", "jobs/s", "wall s", "median", "p95", "max",
+        line(client + " %7s | %6s | %7s %7s %8s | %7s | %5s %7s | %9s | %6s | %6s", "client", "jobs/s", "wall s", "median", "p95", "max",
                 "req/job", "peak", "waiting", "wait. job", "RSS MB", "files");
         for (Figures f : rows) {
-            line("%-18s %7.1f | %6.2f | %7.1f %7.1f %8.1f | %7.2f | %5s %7s | %9s | %6.0f | %6s", f.client(), f.jobsPerSecond(),
+            line(client + " %7.1f | %6.2f | %7.1f %7.1f %8.1f | %7.2f | %5s %7s | %9s | %6.0f | %6s", f.client(), f.jobsPerSecond(),
                     f.wallMs() / 1000, f.medianMs(), f.p95Ms(), f.maxMs(), f.statusPerJob(), count(f.threadsAddedPeak()),
                     count(f.threadsAddedHeld()), kb(f.heapPerJob()), f.peakRssMb(), count((int) f.peakOpenFiles()));
         }
@@ -136,13 +137,14 @@ final class Report {
         return all.stream().filter(which).toList();
     }
 
-    /** {@code poll?maxPollInterval=1000} → {@code poll}. */
+    /** {@code poll?maxPollInterval=1000} → {@code poll}, {@code fal-js-polling?connections=12000} → {@code fal-js-polling}. */
     private static String mode(Figures f) {
         return f.client().split("\\?", 2)[0];
     }
 
+    /** The first run of that client (with or without options) on the same number of jobs that finished. */
     private static Optional<Figures> peer(List<Figures> all, Figures f, String client) {
-        return all.stream().filter(p -> p.client().equals(client) && p.jobs() == f.jobs() && !Double.isNaN(p.wallMs())).findFirst();
+        return all.stream().filter(p -> mode(p).equals(client) && p.jobs() == f.jobs() && !Double.isNaN(p.wallMs())).findFirst();
     }
 
     /** fal's client in the style of this component mode: polling for poll, streaming for stream. */

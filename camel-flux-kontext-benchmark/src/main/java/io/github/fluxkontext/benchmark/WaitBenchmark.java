@@ -14,6 +14,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.fluxkontext.simulator.FalOperation;
@@ -42,7 +44,8 @@ import io.github.fluxkontext.simulator.JobSnapshot;
  * </ol>
  * Settings are system properties: {@code benchmark.jobs} (default {@code 50,1000}), {@code benchmark.clients}
  * (default {@code poll,stream,fal-js-polling,fal-js-streaming}; a component mode may carry endpoint options,
- * e.g. {@code poll?maxPollInterval=1000}), {@code benchmark.queueTime} (ms, default 1000: each job 500 to 1,500),
+ * e.g. {@code poll?maxPollInterval=1000}, fal's client the most connections it opens, e.g.
+ * {@code fal-js-polling?connections=12000}), {@code benchmark.queueTime} (ms, default 1000: each job 500 to 1,500),
  * {@code benchmark.runTime} (ms, default 1500), {@code benchmark.runners} (default: the largest job count,
  * so no job waits for a runner), {@code benchmark.warmupJobs} (50), {@code benchmark.settle} (ms between the
  * first status request of each held job and the measurement, default 5000), {@code benchmark.inspect} (true: class
@@ -53,11 +56,11 @@ public final class WaitBenchmark {
 
     /** The simulator keeps held jobs queued this long; the round ends long before. */
     private static final Duration HOLD = Duration.ofHours(1);
-    private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(40);
     /**
-     * fal's client opens a connection per request in flight (no limit per host), and at 10,000 jobs it had
-     * over 20,000 open at once, as many as this machine's default limit of open files: its process and the
-     * simulator's get this limit instead, where the system lets us raise it.
+     * fal's client opens a connection per request in flight (no limit per host), about two per job (see
+     * fal-js-client.mjs), so at 10,000 jobs it needs more than 20,000 open files, in its process and in the
+     * simulator's: both get this limit, where the system lets us raise it (elsewhere, cap its connections:
+     * {@code fal-js-polling?connections=12000}).
      */
     private static final int OPEN_FILES = 65_536;
 
@@ -118,7 +121,8 @@ public final class WaitBenchmark {
         List<Figures> all = new ArrayList<>();
         for (int jobs : settings.jobs()) {
             List<Figures> rows = new ArrayList<>();
-            for (String client : settings.clients()) {
+            for (String named : settings.clients()) {
+                String client = withinOpenFileLimit(named, jobs);
                 System.err.printf("[benchmark] %s, %d jobs...%n", client, jobs);
                 Figures figures = runClient(client, jobs);
                 rows.add(figures);
@@ -142,19 +146,20 @@ public final class WaitBenchmark {
 
             sim.reset();
             sim.setTimings(Duration.ZERO, Duration.ofMillis(50));
+            Duration roundTimeout = Duration.ofMinutes(3).plusMillis(20L * jobs); // a client that cannot cope ends the round
             child.send("warmup " + settings.warmupJobs());
-            child.await("done", ROUND_TIMEOUT);
+            child.await("done", roundTimeout);
 
             sim.reset();
             sim.setTimings(Duration.ZERO, Duration.ZERO);
             child.send("throughput " + jobs);
-            JsonNode throughput = child.await("done", ROUND_TIMEOUT);
+            JsonNode throughput = child.await("done", roundTimeout);
 
             sim.reset();
             JsonNode done;
             try (VaryingQueueTime varying = new VaryingQueueTime()) {
                 child.send("latency " + jobs);
-                done = child.await("done", ROUND_TIMEOUT);
+                done = child.await("done", roundTimeout);
             }
             double[] afterCompletion = afterCompletion(Path.of(done.get("results").asText()));
             int status = sim.journal().count(FalOperation.STATUS);
@@ -171,7 +176,7 @@ public final class WaitBenchmark {
                 jcmd(child.pid(), "GC.class_histogram", settings.outputDir().resolve(prefix + "-histogram-before.txt"));
             }
             child.send("hold " + jobs);
-            child.await("submitted", ROUND_TIMEOUT);
+            child.await("submitted", roundTimeout);
             awaitFirstStatusOfEach(jobs);
             Thread.sleep(settings.settleMs()); // into the steady state of waiting: polls at longer intervals, streams quiet
             child.send("measure");
@@ -269,8 +274,14 @@ public final class WaitBenchmark {
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), ComponentClient.class.getName(), sim.baseUrl(),
                         ClientKind.endpointOptions(client), settings.outputDir().toString(), prefix));
             }
-            case FAL_JS -> command.addAll(List.of("node", "--expose-gc", "fal-js-client.mjs", sim.baseUrl(),
-                    client.substring("fal-js-".length()), settings.outputDir().toString(), prefix));
+            case FAL_JS -> {
+                String[] parts = client.split("\\?", 2);
+                command.addAll(List.of("node", "--expose-gc", "fal-js-client.mjs", sim.baseUrl(), parts[0].substring("fal-js-".length()),
+                        settings.outputDir().toString(), prefix));
+                if (parts.length > 1) {
+                    command.add(parts[1].substring("connections=".length()));
+                }
+            }
         }
         return command;
     }
@@ -298,17 +309,41 @@ public final class WaitBenchmark {
         }
     }
 
-    /** As root (or within the hard limit) {@code prlimit} raises a running process's limit; elsewhere this says it could not. */
+    /**
+     * fal's client as named, or with its connections capped where its two per job (and the simulator's as
+     * many) would not fit this machine's limit of open files; the cap is part of the client's name, so it is
+     * printed with its figures.
+     */
+    private static String withinOpenFileLimit(String client, int jobs) throws IOException {
+        if (ClientKind.of(client) != ClientKind.FAL_JS || client.contains("?")) {
+            return client;
+        }
+        Matcher limit = Pattern.compile("^Max open files\\s+(\\d+)", Pattern.MULTILINE).matcher(Files.readString(Path.of("/proc/self/limits")));
+        if (!limit.find() || 2L * jobs + 1_000 <= Long.parseLong(limit.group(1))) {
+            return client;
+        }
+        return client + "?connections=" + Long.parseLong(limit.group(1)) * 3 / 5;
+    }
+
+    /** Whether raising the open-file limit can work here; false after the first refusal, which was reported. */
+    private static boolean openFilesRaisable = true;
+
+    /** With the right (CAP_SYS_RESOURCE) {@code prlimit} raises a running process's limit; elsewhere this says once that it could not. */
     private static void raiseOpenFiles(long pid) {
+        if (!openFilesRaisable) {
+            return;
+        }
         try {
             Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + OPEN_FILES + ":" + OPEN_FILES)
                     .redirectErrorStream(true).start();
             String output = new String(prlimit.getInputStream().readAllBytes()).trim();
             if (prlimit.waitFor() != 0) {
-                System.err.printf("[benchmark] could not raise the open-file limit of process %d to %d (%s): fal's client may run out of "
-                                  + "files at 10,000 jobs%n", pid, OPEN_FILES, output);
+                openFilesRaisable = false;
+                System.err.printf("[benchmark] could not raise the open-file limit to %d (%s): fal's client may run out of files at "
+                                  + "10,000 jobs; fal-js-polling?connections=12000 caps its connections%n", OPEN_FILES, output);
             }
         } catch (IOException e) {
+            openFilesRaisable = false;
             System.err.printf("[benchmark] prlimit not found (%s): the open-file limits stay as they are%n", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -342,10 +377,15 @@ public final class WaitBenchmark {
         COMPONENT, FAL_JS;
 
         static ClientKind of(String client) {
-            if (client.equals("fal-js-polling") || client.equals("fal-js-streaming")) {
+            String[] parts = client.split("\\?", 2);
+            String mode = parts[0];
+            if (mode.equals("fal-js-polling") || mode.equals("fal-js-streaming")) {
+                if (parts.length > 1 && !parts[1].matches("connections=[1-9]\\d*")) {
+                    throw new IllegalArgumentException("benchmark.clients: " + client + ": fal's client takes one option, connections=<the most "
+                                                       + "connections to the simulator>, e.g. " + mode + "?connections=12000");
+                }
                 return FAL_JS;
             }
-            String mode = client.split("\\?", 2)[0];
             if (mode.equals("poll") || mode.equals("stream")) {
                 return COMPONENT;
             }
@@ -354,7 +394,8 @@ public final class WaitBenchmark {
                                                    + "consumer and a platform-http server in the component's JVM (see the README)");
             }
             throw new IllegalArgumentException("benchmark.clients: unknown client '" + client + "'; allowed: poll, stream (each "
-                                               + "optionally with endpoint options, e.g. poll?maxPollInterval=1000), fal-js-polling, fal-js-streaming");
+                                               + "optionally with endpoint options, e.g. poll?maxPollInterval=1000), fal-js-polling, fal-js-streaming "
+                                               + "(each optionally with ?connections=N)");
         }
 
         /** {@code poll?maxPollInterval=1000} → {@code waitMode=poll&maxPollInterval=1000}. */
