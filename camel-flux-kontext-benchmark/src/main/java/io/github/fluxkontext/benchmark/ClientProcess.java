@@ -91,15 +91,22 @@ final class ClientProcess implements AutoCloseable {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
+    /** Asks the process to exit, and ends it if it does not within 20 s. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            send("exit");
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                send("exit");
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            commands.close();
         }
-        commands.close();
     }
 
     private void readStdout(Writer logWriter) {

@@ -1,6 +1,7 @@
 package io.github.fluxkontext.benchmark;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,7 +34,7 @@ final class Protocol {
 
     /** Wall-clock time in microseconds since the epoch: what the simulator's completedAt is compared with. */
     static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

@@ -157,9 +157,12 @@ public final class WaitBenchmark {
 
             sim.reset();
             JsonNode done;
-            try (VaryingQueueTime varying = new VaryingQueueTime()) {
+            VaryingQueueTime varying = new VaryingQueueTime();
+            try {
                 child.send("latency " + jobs);
                 done = child.await("done", roundTimeout);
+            } finally {
+                varying.stop();
             }
             double[] afterCompletion = afterCompletion(Path.of(done.get("results").asText()));
             int status = sim.journal().count(FalOperation.STATUS);
@@ -196,10 +199,8 @@ public final class WaitBenchmark {
             int held = measured.get("waiting").asInt();
             int baseline = measured.get("threadsBaseline").asInt();
             int peak = Math.max(done.get("threadsPeak").asInt(), measured.get("threadsPeak").asInt());
-            Map<String, Integer> names = new LinkedHashMap<>();
-            measured.get("threadsAddedWaiting").fields().forEachRemaining(e -> names.put(e.getKey(), e.getValue().asInt()));
-            Map<String, Integer> peakNames = new LinkedHashMap<>();
-            measured.get("threadsAddedAtPeak").fields().forEachRemaining(e -> peakNames.put(e.getKey(), e.getValue().asInt()));
+            Map<String, Integer> names = counts(measured.get("threadsAddedWaiting"));
+            Map<String, Integer> peakNames = counts(measured.get("threadsAddedAtPeak"));
             double heapPerJob = held == 0 ? Double.NaN
                     : (measured.get("heapWaiting").asDouble() - measured.get("heapBefore").asDouble()) / held;
             String note = note(client, throughput, done, streams, held, jobs);
@@ -216,13 +217,20 @@ public final class WaitBenchmark {
         }
     }
 
+    /** {@code {"name": 2, ...}} as a map. */
+    private static Map<String, Integer> counts(JsonNode object) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        object.properties().forEach(e -> counts.put(e.getKey(), e.getValue().asInt()));
+        return counts;
+    }
+
     /**
      * Real jobs do not all take the same time. With one fixed length, a client whose poll times happen to line
      * up with it (fal's client polls every 500 ms: a 2,500 ms job is seen at once) would measure luck, not
      * its waiting. The simulator reads its timings at each submit, so while the latency round runs this
      * draws a new queue time every millisecond, uniformly within queueTime +-50%; the run time stays fixed.
      */
-    private final class VaryingQueueTime implements AutoCloseable {
+    private final class VaryingQueueTime {
 
         private final AtomicBoolean on = new AtomicBoolean(true);
         private final Thread thread;
@@ -242,8 +250,7 @@ public final class WaitBenchmark {
             thread.start();
         }
 
-        @Override
-        public void close() throws InterruptedException {
+        void stop() throws InterruptedException {
             on.set(false);
             thread.join();
         }
