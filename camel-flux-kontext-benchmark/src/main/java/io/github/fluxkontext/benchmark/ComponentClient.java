@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.PropertyBindingSupport;
 
 /**
  * The component as a user runs it, in a JVM of its own (so its threads, heap and RSS are its own): a
@@ -33,12 +36,14 @@ import org.apache.camel.support.DefaultExchange;
  * where "record" notes the wall-clock time at which the exchange continued after its job. Driven by
  * the harness over stdin/stdout ({@link Protocol}).
  * <p>
- * Arguments: the simulator's base URL, the endpoint options (e.g. {@code waitMode=poll}), the folder
- * for result files, and a file name prefix.
+ * Arguments: the simulator's base URL, the options (e.g. {@code waitMode=poll}; a component option such as
+ * {@code maxOpenStreams=1000} is set on the component), the folder for result files, and a file name prefix.
  */
 public final class ComponentClient {
 
     private static final String INDEX = "benchmarkJob";
+    /** Options of the component alone (not of an endpoint). */
+    private static final Set<String> COMPONENT_OPTIONS = Set.of("maxOpenStreams", "maxConcurrentJobs", "routeThreads", "maxRouteThreads");
     private static final long PHASE_TIMEOUT_MINUTES = 30;
 
     private final PrintStream out;
@@ -62,8 +67,20 @@ public final class ComponentClient {
         FluxKontextComponent component = new FluxKontextComponent();
         component.getConfiguration().setBaseUrl(baseUrl);
         component.getConfiguration().setApiKey("benchmark-key");
+        // the component's own options (maxOpenStreams=1000) go to the component, the others into the URI
+        Map<String, Object> componentOptions = new HashMap<>();
+        List<String> uriOptions = new ArrayList<>();
+        for (String option : endpointOptions.isEmpty() ? new String[0] : endpointOptions.split("&")) {
+            String[] nameValue = option.split("=", 2);
+            if (COMPONENT_OPTIONS.contains(nameValue[0])) {
+                componentOptions.put(nameValue[0], nameValue[1]);
+            } else {
+                uriOptions.add(option);
+            }
+        }
+        PropertyBindingSupport.build().withMandatory(true).bind(camel, component, componentOptions);
         camel.addComponent("flux-kontext", component);
-        String uri = "flux-kontext:text-to-image" + (endpointOptions.isEmpty() ? "" : "?" + endpointOptions);
+        String uri = "flux-kontext:text-to-image" + (uriOptions.isEmpty() ? "" : "?" + String.join("&", uriOptions));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

@@ -30,7 +30,8 @@ import io.github.fluxkontext.simulator.JobSnapshot;
  * Each client runs in a process of its own ({@link ComponentClient}: a child JVM; {@code fal-js-client.mjs}:
  * node), so that its threads, heap and RSS are its own, and goes through four rounds:
  * <ol>
- * <li>warm-up: a few short jobs (class loading, JIT, connections), not counted;</li>
+ * <li>warm-up: a few jobs with the latency round's timings (class loading, JIT, connections, and what a
+ * client learns from the jobs it saw), not counted;</li>
  * <li>throughput: {@code jobs} jobs at once that take no time at the simulator, so that the wall time is the
  * client's own work (submit, wait, result) on this machine: jobs per second;</li>
  * <li>latency: {@code jobs} jobs at once with realistic timings (queue times varying per job, see
@@ -43,8 +44,9 @@ import io.github.fluxkontext.simulator.JobSnapshot;
  * <li>the process's peak RSS ({@code VmHWM}) and the most files (sockets) it had open, over all rounds.</li>
  * </ol>
  * Settings are system properties: {@code benchmark.jobs} (default {@code 50,1000}), {@code benchmark.clients}
- * (default {@code poll,stream,fal-js-polling,fal-js-streaming}; a component mode may carry endpoint options,
- * e.g. {@code poll?maxPollInterval=1000}, fal's client the most connections it opens, e.g.
+ * (default {@code poll,stream,stream?maxOpenStreams=10000,fal-js-polling,fal-js-streaming}; a component mode may
+ * carry options, e.g. {@code poll?maxPollInterval=1000} or the component's {@code stream?maxOpenStreams=10000},
+ * fal's client the most connections it opens, e.g.
  * {@code fal-js-polling?connections=12000}), {@code benchmark.queueTime} (ms, default 1000: each job 500 to 1,500),
  * {@code benchmark.runTime} (ms, default 1500), {@code benchmark.runners} (default: the largest job count,
  * so no job waits for a runner), {@code benchmark.warmupJobs} (50), {@code benchmark.settle} (ms between the
@@ -76,11 +78,14 @@ public final class WaitBenchmark {
     record Settings(List<Integer> jobs, List<String> clients, long queueTimeMs, long runTimeMs, int runners, int warmupJobs,
                     long settleMs, boolean inspect, List<String> childJvmOptions, Path outputDir, Path falJsDir) {
 
+        /** Both wait modes with their defaults, streams without the default cap, and fal's client's two modes. */
+        static final String DEFAULT_CLIENTS = "poll,stream,stream?maxOpenStreams=10000,fal-js-polling,fal-js-streaming";
+
         static Settings fromSystemProperties() {
             List<Integer> jobs = Arrays.stream(System.getProperty("benchmark.jobs", "50,1000").split(","))
                     .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
-            List<String> clients = Arrays.stream(System.getProperty("benchmark.clients", "poll,stream,fal-js-polling,fal-js-streaming")
-                    .split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            List<String> clients = Arrays.stream(System.getProperty("benchmark.clients", DEFAULT_CLIENTS).split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).toList();
             int maxJobs = jobs.stream().mapToInt(Integer::intValue).max().orElse(1);
             String jvmOptions = System.getProperty("benchmark.childJvmOptions", "").trim();
             return new Settings(jobs, clients, Long.getLong("benchmark.queueTime", 1000), Long.getLong("benchmark.runTime", 1500),
@@ -145,10 +150,16 @@ public final class WaitBenchmark {
             child.await("ready", Duration.ofMinutes(2));
 
             sim.reset();
-            sim.setTimings(Duration.ZERO, Duration.ofMillis(50));
             Duration roundTimeout = Duration.ofMinutes(3).plusMillis(20L * jobs); // a client that cannot cope ends the round
-            child.send("warmup " + settings.warmupJobs());
-            child.await("done", roundTimeout);
+            // the latency round's timings: a client that learns from the jobs it saw (the component's poll mode
+            // learns an endpoint's run time) starts the measured rounds as it would run in production
+            VaryingQueueTime warmupTimings = new VaryingQueueTime();
+            try {
+                child.send("warmup " + settings.warmupJobs());
+                child.await("done", roundTimeout);
+            } finally {
+                warmupTimings.stop();
+            }
 
             sim.reset();
             sim.setTimings(Duration.ZERO, Duration.ZERO);

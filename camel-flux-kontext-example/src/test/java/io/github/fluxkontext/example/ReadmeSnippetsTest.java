@@ -126,6 +126,18 @@ class ReadmeSnippetsTest {
         }
     }
 
+    static class WaitModes extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("direct:poster")
+                .to("flux-kontext:text-to-image?outputType=bytes")
+                .to("file:output");
+
+            from("direct:aggregated")
+                .to("flux-kontext:text-to-image?waitMode=poll&pollInterval=1s&outputType=urls");
+        }
+    }
+
     static class Webhooks extends RouteBuilder {
         @Override
         public void configure() {
@@ -285,6 +297,25 @@ class ReadmeSnippetsTest {
         assertEquals(image, onlyFile(dir.resolve("output")), "the same job's image");
         String requestId = new FileSubmissionLedger(dir.resolve("ledger")).get("lighthouse.txt").orElseThrow().requestId();
         assertTrue(image.getFileName().toString().startsWith(requestId), image + " is the image of " + requestId);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
+    void streamByDefaultPollWhenAsked(String dsl) throws Exception {
+        start(dsl, new WaitModes(), "direct:aggregated");
+
+        template.requestBody("direct:poster", "A poster of a lighthouse");
+
+        assertImage(onlyFile(dir.resolve("output")), "jpeg", 1024, 1024);
+        assertEquals(1, FAL.simulator().journal().count(FalOperation.STATUS_STREAM), "the default follows the status stream");
+        assertEquals(0, FAL.simulator().journal().count(FalOperation.STATUS), "and needs no status poll");
+
+        FAL.simulator().journal().clear();
+        List<?> urls = template.requestBody("direct:aggregated", "A lighthouse by night", List.class);
+
+        assertEquals(1, urls.size());
+        assertEquals(0, FAL.simulator().journal().count(FalOperation.STATUS_STREAM), "waitMode=poll opens no stream");
+        assertTrue(FAL.simulator().journal().count(FalOperation.STATUS) >= 1, "it polls");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -27,8 +27,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private FluxKontextConfiguration configuration = new FluxKontextConfiguration();
     @Metadata(label = "security", defaultValue = "false")
     private boolean useGlobalSslContextParameters;
-    @Metadata(label = "advanced", defaultValue = "10")
-    private int routeThreads = 10;
+    @Metadata(label = "advanced", defaultValue = "2")
+    private int routeThreads = 2;
     @Metadata(label = "advanced", defaultValue = "100")
     private int maxRouteThreads = 100;
     @Metadata(label = "producer", defaultValue = "256")
@@ -42,6 +42,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private JobSlots slots;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
+    private final RunTimes runTimes = new RunTimes();
     private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
 
     @Override
@@ -111,6 +112,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     /** Gives back a place taken by {@link #openStream()}. */
     void streamClosed() {
         openStreams.decrementAndGet();
+    }
+
+    /** How long jobs run, per fal endpoint, as this component saw them (polling asks when they are due). */
+    RunTimes runTimes() {
+        return runTimes;
     }
 
     /** Status streams open now, over all endpoints. */
@@ -191,9 +197,9 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
 
     /**
      * Threads that continue the routes once their jobs completed (the steps after flux-kontext), shared by
-     * all endpoints. When all are busy and none finishes for 100 ms (routes blocked, say on a slow
-     * database), the pool grows by this many threads at a time, up to maxRouteThreads; the component's own
-     * work (polls, answers, timeouts) goes on undisturbed.
+     * all endpoints. Handing an exchange back takes microseconds, so a few do; when all are busy and none
+     * finishes for 200 ms (routes blocked, say on a slow database), the pool grows by this many threads at a
+     * time, up to maxRouteThreads; the component's own work (polls, answers, timeouts) goes on undisturbed.
      */
     public void setRouteThreads(int routeThreads) {
         this.routeThreads = routeThreads;
@@ -205,8 +211,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
 
     /**
      * The most status streams open at once (waitMode=stream), over all endpoints; jobs beyond it wait by
-     * polling. Each stream holds an HTTP/1.1 connection (on HTTP/2 they share them), so the connection pool
-     * makes room for this many on top of connectionsPerRoute.
+     * polling. Each stream holds an HTTP/1.1 connection and about 6 KB of heap (on HTTP/2 they share
+     * connections), so the connection pool makes room for this many on top of connectionsPerRoute.
      */
     public void setMaxOpenStreams(int maxOpenStreams) {
         this.maxOpenStreams = maxOpenStreams;

@@ -58,8 +58,8 @@ public class FluxKontextConfiguration implements Cloneable {
     private boolean waitForResult = true;
     @UriParam(label = "producer", enums = "result,bytes,urls", defaultValue = "result")
     private OutputType outputType = OutputType.RESULT;
-    @UriParam(label = "producer", enums = "stream,poll,webhook", defaultValue = "poll")
-    private WaitMode waitMode = WaitMode.POLL;
+    @UriParam(label = "producer", enums = "stream,poll,webhook", defaultValue = "stream")
+    private WaitMode waitMode = WaitMode.STREAM;
     @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
     private long streamIdleTimeout = 30000;
     @UriParam(label = "producer", defaultValue = "500", javaType = "java.time.Duration")
@@ -343,9 +343,10 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * With waitMode=poll (and wherever a stream cannot be used): how often to ask for the status of a job that
-     * runs (IN_PROGRESS). A job in the queue is asked less often the further back it is: this interval times
-     * one plus its queue position, at most maxPollInterval. The first poll comes sooner, at most 250 ms after
-     * submit.
+     * runs (IN_PROGRESS) while the component has not yet learned how long the endpoint's jobs run; once it has,
+     * it asks shortly before the job is due, then every 100 ms a few times. A job in the queue is asked at this
+     * interval too, unless its queue position goes down so slowly that it cannot start that soon (then halfway
+     * to its expected start, at most maxPollInterval). The first poll comes sooner, at most 250 ms after submit.
      */
     public void setPollInterval(long pollInterval) {
         this.pollInterval = pollInterval;
@@ -356,8 +357,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The longest interval between two status polls (for a job far back in the queue); with waitMode=webhook,
-     * the interval of the background poll.
+     * The longest interval between two status polls (for a job far back in the queue, or a running job not due
+     * yet); with waitMode=webhook, the interval of the background poll.
      */
     public void setMaxPollInterval(long maxPollInterval) {
         this.maxPollInterval = maxPollInterval;

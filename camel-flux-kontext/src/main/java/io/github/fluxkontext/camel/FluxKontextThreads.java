@@ -28,13 +28,15 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * <tr><td>{@code FluxKontextRoute}</td><td>the rest of the users' routes, after a job completed (the
  * steps after {@code flux-kontext}); these may block (JDBC, files, a synchronous call back into this
  * component). Also the submission ledger's writes once fal answered a keyed submit ({@link SubmissionGuard}),
- * which may block on a database or a disk too</td><td>{@code routeThreads} (default 10). When all are busy and none has finished a task for
- * {@value #STALL_CHECK_MS} ms (routes blocked), the pool grows by {@code routeThreads} at a time up to
+ * which may block on a database or a disk too</td><td>{@code routeThreads} (default 2: handing an exchange back
+ * takes microseconds). When all are busy and none has finished a task for two checks in a row,
+ * {@value #STALL_CHECK_MS} ms apart (routes blocked), the pool grows by {@code routeThreads} at a time up to
  * {@code maxRouteThreads} (default 100), and shrinks back once the queue is empty. Beyond that, completed
  * exchanges wait in order for a free thread; the component's own work goes on
  * undisturbed</td><td>graceful</td></tr>
  * <tr><td>{@code FluxKontextHttp}</td><td>the HTTP client's I/O reactor: moves bytes, nothing
- * else</td><td>2 per HTTP client; one client per distinct set of connection options</td><td>closed when
+ * else</td><td>3 per HTTP client (2 I/O threads and the reactor's own, idle after start); one client per
+ * distinct set of connection options</td><td>closed when
  * the last endpoint using it stops</td></tr>
  * </table>
  * The component's own work and the users' routes never share threads: a route that blocks after the call
@@ -53,6 +55,8 @@ final class FluxKontextThreads {
     private final ExecutorService routes;
     private final int routeThreads;
     private long routeTasksDone;
+    private long lastCheckNanos = System.nanoTime();
+    private int stalledChecks;
 
     FluxKontextThreads(CamelContext camelContext, Object source, int routeThreads, int maxRouteThreads) {
         this.camelContext = camelContext;
@@ -119,10 +123,17 @@ final class FluxKontextThreads {
      */
     private void growRoutesWhenStalled() {
         ThreadPoolExecutor pool = (ThreadPoolExecutor) routes;
+        long now = System.nanoTime();
+        boolean late = now - lastCheckNanos > TimeUnit.MILLISECONDS.toNanos(2 * STALL_CHECK_MS);
+        lastCheckNanos = now;
         long done = pool.getCompletedTaskCount();
         int core = pool.getCorePoolSize();
-        if (!pool.getQueue().isEmpty() && done == routeTasksDone && core < pool.getMaximumPoolSize()) {
+        boolean stalled = !pool.getQueue().isEmpty() && done == routeTasksDone && pool.getActiveCount() >= core;
+        // a check that itself ran late saw the whole JVM paused (GC, a busy machine), not blocked routes
+        stalledChecks = stalled && !late ? stalledChecks + 1 : 0;
+        if (stalledChecks >= 2 && core < pool.getMaximumPoolSize()) {
             pool.setCorePoolSize(Math.min(pool.getMaximumPoolSize(), core + routeThreads));
+            stalledChecks = 0;
         } else if (pool.getQueue().isEmpty() && core > routeThreads && pool.getActiveCount() < routeThreads) {
             pool.setCorePoolSize(routeThreads); // the extra threads end when idle
         }

@@ -22,6 +22,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A thousand jobs through a storm of injected faults on submit, status and result: 429 with and
- * without Retry-After, 5xx, dropped connections (before the server handles a request, and after it
- * created a job). Every job is accounted for: it completed, or its exchange failed with the request
+ * A thousand jobs through a storm of injected faults on submit, status, status stream and result: 429
+ * with and without Retry-After, 5xx, dropped connections (before the server handles a request, and after it
+ * created a job), streams refused, broken or silent; once waiting on status streams, once by polling. Every job is accounted for: it completed, or its exchange failed with the request
  * id, or it was never created, or its exchange says a job may exist without an id (the one case no
  * client can resolve: fal has no idempotency key). None is silently lost, none is paid twice, and
  * stopping the context leaves no thread behind. Prints the figures.
@@ -57,10 +59,11 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
         }
     }
 
-    @Test
-    void everyJobIsAccountedForUnderFaults() throws Exception {
-        Figures figures = run(1000, SubmitRetry.SAFE);
-        figures.print("fault-injection suite (submitRetry=safe)");
+    @ParameterizedTest
+    @EnumSource(value = WaitMode.class, names = { "STREAM", "POLL" })
+    void everyJobIsAccountedForUnderFaults(WaitMode waitMode) throws Exception {
+        Figures figures = run(1000, SubmitRetry.SAFE, waitMode);
+        figures.print("fault-injection suite (submitRetry=safe, waitMode=" + waitMode + ")");
 
         assertEquals(figures.jobs(), figures.completed() + figures.failedWithId() + figures.failedBeforeAJob() + figures.outcomeUnknown());
         assertEquals(0, figures.lost(), "lost jobs");
@@ -77,14 +80,14 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
      */
     @Test
     void submitRetryAllShowsTheDuplicatesTheDefaultAvoids() throws Exception {
-        Figures figures = run(200, SubmitRetry.ALL);
+        Figures figures = run(200, SubmitRetry.ALL, WaitMode.STREAM);
         figures.print("fault-injection suite (submitRetry=all)");
 
         assertTrue(figures.duplicates() > 0, "with submitRetry=all a lost answer is sent again: " + figures.duplicates());
         assertTrue(figures.lost() > 0, "and the first of such jobs is billed but known to nobody: " + figures.lost());
     }
 
-    private Figures run(int jobs, SubmitRetry submitRetry) throws Exception {
+    private Figures run(int jobs, SubmitRetry submitRetry, WaitMode waitMode) throws Exception {
         Set<Thread> threadsBefore = componentThreads();
         CamelContext camel = new DefaultCamelContext();
         FluxKontextComponent component = new FluxKontextComponent();
@@ -96,6 +99,8 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
         component.getConfiguration().setMaxPollInterval(200);
         component.getConfiguration().setTimeout(120_000);
         component.getConfiguration().setSubmitRetry(submitRetry);
+        component.getConfiguration().setWaitMode(waitMode);
+        component.getConfiguration().setStreamIdleTimeout(1000);
         camel.addComponent("flux-kontext", component);
         camel.start();
         injectFaults();
@@ -198,6 +203,11 @@ class FaultInjectionSuiteTest extends FluxKontextTestSupport {
         sim().faults().add(Fault.on(FalOperation.STATUS).status(429).probability(0.03).always());
         sim().faults().add(Fault.on(FalOperation.STATUS).status(429).retryAfter("1").probability(0.01).always());
         sim().faults().add(Fault.on(FalOperation.STATUS).dropConnection().probability(0.03).always());
+        // status stream (waitMode=stream): refused, not an event stream, broken midway, silent; each falls back to polling
+        sim().faults().add(Fault.on(FalOperation.STATUS_STREAM).status(503).probability(0.05).always());
+        sim().faults().add(Fault.on(FalOperation.STATUS_STREAM).notEventStream().probability(0.02).always());
+        sim().faults().add(Fault.on(FalOperation.STATUS_STREAM).breakStreamAfterEvents(1).probability(0.05).always());
+        sim().faults().add(Fault.on(FalOperation.STATUS_STREAM).silentStream().probability(0.02).always());
         // result
         sim().faults().add(Fault.on(FalOperation.RESULT).status(503).probability(0.05).always());
         sim().faults().add(Fault.on(FalOperation.RESULT).status(504).probability(0.02).always());

@@ -2,6 +2,7 @@ package io.github.fluxkontext.camel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -105,7 +106,8 @@ class HardeningTest extends FluxKontextTestSupport {
         mine.start();
         context.getRegistry().bind("mine", mine);
         sim().faults().add(Fault.on(FalOperation.STATUS).status(503).retryAfter("1"));
-        Future<Object> call = template.asyncRequestBody("flux-kontext:text-to-image?httpClient=#mine&maxRetryDelay=5000", "a fox");
+        Future<Object> call = template.asyncRequestBody("flux-kontext:text-to-image?waitMode=poll&httpClient=#mine&maxRetryDelay=5000",
+                "a fox");
         await().until(() -> sim().faults().injected() == 1); // the 503 came: the next status call waits a second
 
         mine.close(CloseMode.IMMEDIATE);
@@ -324,11 +326,14 @@ class HardeningTest extends FluxKontextTestSupport {
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         closeLater.add(server);
         Thread serving = new Thread(() -> {
-            try (Socket socket = server.accept()) {
-                InputStream in = socket.getInputStream();
-                byte[] buffer = new byte[8192];
-                while (in.read(buffer) > 0) {
-                    requestRead.countDown(); // a status GET fits in one read
+            try {
+                // the port may have served an earlier test: a stray connection of another client is not ours
+                Socket ours = acceptRequestFor(server, REQUEST_ID);
+                requestRead.countDown();
+                try (Socket socket = ours) {
+                    while (socket.getInputStream().read(new byte[8192]) >= 0) {
+                        // nothing more is sent; wait for the end of the stream
+                    }
                 }
                 clientClosed.countDown(); // end of stream: the client closed the connection
             } catch (IOException e) {
@@ -346,13 +351,35 @@ class HardeningTest extends FluxKontextTestSupport {
             }
         }.clientSettings("test"), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
                 Runnable::run, new com.fasterxml.jackson.databind.ObjectMapper());
+        long t0 = System.nanoTime();
         CompletableFuture<KontextJob> status = client.queue().status(KontextJob.of("fal-ai/flux-pro/kontext", REQUEST_ID), false);
         assertTrue(requestRead.await(10, TimeUnit.SECONDS), "the request is in flight");
+        long t1 = System.nanoTime();
 
         client.close();
 
-        assertThrows(ExecutionException.class, () -> status.get(5, TimeUnit.SECONDS));
-        assertTrue(clientClosed.await(10, TimeUnit.SECONDS), "the request in flight was cancelled: its connection closed");
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> status.get(5, TimeUnit.SECONDS));
+        long t2 = System.nanoTime();
+        assertTrue(clientClosed.await(10, TimeUnit.SECONDS), "the request in flight was cancelled: its connection closed; read after "
+                                                             + (t1 - t0) / 1_000_000 + " ms, failed " + (t2 - t1) / 1_000_000
+                                                             + " ms after close with " + failed.getCause() + "; accepted " + ACCEPTED.get());
+    }
+
+    /** Connections the raw server accepted: more than one means a stray connection reached its port. */
+    private static final AtomicInteger ACCEPTED = new AtomicInteger();
+
+    /** Accepts connections until one sends a request naming {@code requestId} (a status GET fits in one read). */
+    private static Socket acceptRequestFor(ServerSocket server, String requestId) throws IOException {
+        while (true) {
+            Socket socket = server.accept();
+            ACCEPTED.incrementAndGet();
+            byte[] buffer = new byte[8192];
+            int read = socket.getInputStream().read(buffer);
+            if (read > 0 && new String(buffer, 0, read, StandardCharsets.US_ASCII).contains(requestId)) {
+                return socket;
+            }
+            socket.close();
+        }
     }
 
     // ---- 9. nothing secret in messages

@@ -15,9 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,15 +118,7 @@ class Http2StreamsTest extends FluxKontextTestSupport {
     }
 
     private SSLContextParameters trust() {
-        KeyStoreParameters trusted = new KeyStoreParameters();
-        trusted.setResource("file:" + trustStore);
-        trusted.setPassword(PASSWORD);
-        trusted.setType("PKCS12");
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(trusted);
-        SSLContextParameters tls = new SSLContextParameters();
-        tls.setTrustManagers(trust);
-        return tls;
+        return TlsTest.trusting(trustStore, PASSWORD);
     }
 
     private void bindTrust() {

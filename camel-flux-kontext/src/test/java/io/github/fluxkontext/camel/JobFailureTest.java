@@ -145,7 +145,8 @@ class JobFailureTest extends FluxKontextTestSupport {
         sim().faults().add(Fault.on(FalOperation.STATUS).status(200).always().body(
                 "{\"status\":\"PAUSED\",\"request_id\":\"00000000-0000-0000-0000-000000000001\"}"));
 
-        var e = failure(io.github.fluxkontext.camel.model.FluxKontextException.class, "flux-kontext:text-to-image", "a fox", Map.of());
+        var e = failure(io.github.fluxkontext.camel.model.FluxKontextException.class, "flux-kontext:text-to-image?waitMode=poll", "a fox",
+                Map.of());
 
         assertTrue(e.getMessage().contains("PAUSED"), e.getMessage());
         assertEquals(onlySubmit().requestId(), e.getRequestId());

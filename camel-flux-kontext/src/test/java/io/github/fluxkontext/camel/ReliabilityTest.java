@@ -108,7 +108,7 @@ class ReliabilityTest extends FluxKontextTestSupport {
         sim().faults().add(Fault.on(FalOperation.RESULT).status(502));
 
         // four failed polls in a row: within a budget of five retries
-        KontextResult result = template.requestBody(T2I + "?maxRetries=5", "a patient fox", KontextResult.class);
+        KontextResult result = template.requestBody(T2I + "?waitMode=poll&maxRetries=5", "a patient fox", KontextResult.class);
 
         assertEquals(1, result.images().size());
         assertEquals(2, sim().journal().count(FalOperation.RESULT));
@@ -118,7 +118,7 @@ class ReliabilityTest extends FluxKontextTestSupport {
     void whenTheRetriesRunOutTheRequestIdLetsResultPickTheJobUpLater() {
         sim().faults().add(Fault.on(FalOperation.STATUS).status(503).always());
 
-        FluxKontextApiException e = failure(FluxKontextApiException.class, T2I + "?maxRetries=2", "a fox", Map.of());
+        FluxKontextApiException e = failure(FluxKontextApiException.class, T2I + "?waitMode=poll&maxRetries=2", "a fox", Map.of());
 
         String requestId = onlySubmit().requestId();
         assertEquals(requestId, e.getRequestId());
@@ -135,7 +135,7 @@ class ReliabilityTest extends FluxKontextTestSupport {
     void retryAfterInSecondsIsWaitedOut() {
         sim().faults().add(Fault.on(FalOperation.SUBMIT).status(429).retryAfter("1"));
 
-        template.requestBody(T2I + "?maxRetryDelay=5s", "a fox");
+        template.requestBody(T2I + "?waitMode=poll&maxRetryDelay=5s", "a fox");
 
         List<JournalEntry> submits = sim().journal().entries(FalOperation.SUBMIT);
         assertEquals(2, submits.size());
@@ -148,7 +148,7 @@ class ReliabilityTest extends FluxKontextTestSupport {
         ZonedDateTime until = ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
         sim().faults().add(Fault.on(FalOperation.STATUS).status(503).retryAfter(DateTimeFormatter.RFC_1123_DATE_TIME.format(until)));
 
-        template.requestBody(T2I + "?maxRetryDelay=5s", "a fox");
+        template.requestBody(T2I + "?waitMode=poll&maxRetryDelay=5s", "a fox");
 
         List<JournalEntry> polls = sim().journal().entries(FalOperation.STATUS);
         Duration gap = Duration.between(polls.get(0).at(), polls.get(1).at());
@@ -189,7 +189,7 @@ class ReliabilityTest extends FluxKontextTestSupport {
     void aStatusAnswerWithoutStatusIsAClearError() {
         sim().faults().add(Fault.on(FalOperation.STATUS).status(200).body("{}"));
 
-        FluxKontextException e = failure(FluxKontextException.class, T2I, "a fox", Map.of());
+        FluxKontextException e = failure(FluxKontextException.class, T2I + "?waitMode=poll", "a fox", Map.of());
 
         assertTrue(e.getMessage().contains("has no status"), e.getMessage());
         assertEquals(onlySubmit().requestId(), e.getRequestId());

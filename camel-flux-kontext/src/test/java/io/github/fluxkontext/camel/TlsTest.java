@@ -80,15 +80,7 @@ class TlsTest extends FluxKontextTestSupport {
 
     @Test
     void aPrivateCertificateIsTrustedThroughSslContextParameters() {
-        KeyStoreParameters trusted = new KeyStoreParameters();
-        trusted.setResource("file:" + keyStore);
-        trusted.setPassword(PASSWORD);
-        trusted.setType("PKCS12");
-        TrustManagersParameters trust = new TrustManagersParameters();
-        trust.setKeyStore(trusted);
-        SSLContextParameters tls = new SSLContextParameters();
-        tls.setTrustManagers(trust);
-        context.getRegistry().bind("falTls", tls);
+        context.getRegistry().bind("falTls", trusting(keyStore, PASSWORD));
 
         KontextJob job = template.requestBody("flux-kontext:text-to-image?waitForResult=false&sslContextParameters=#falTls&baseUrl="
                                               + baseUrl(), "a fox over TLS", KontextJob.class);
@@ -102,5 +94,18 @@ class TlsTest extends FluxKontextTestSupport {
                 "flux-kontext:text-to-image?waitForResult=false&maxRetries=0&baseUrl=" + baseUrl(), "a fox over TLS", Map.of());
 
         assertTrue(e.getMessage().contains("SSL") || e.getCause() instanceof javax.net.ssl.SSLException, e.getMessage());
+    }
+
+    /** Camel TLS settings that trust the certificates of a PKCS12 store (the tests' own, self-signed). */
+    static SSLContextParameters trusting(Path pkcs12, String password) {
+        KeyStoreParameters trusted = new KeyStoreParameters();
+        trusted.setResource("file:" + pkcs12);
+        trusted.setPassword(password);
+        trusted.setType("PKCS12");
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setKeyStore(trusted);
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setTrustManagers(trust);
+        return tls;
     }
 }

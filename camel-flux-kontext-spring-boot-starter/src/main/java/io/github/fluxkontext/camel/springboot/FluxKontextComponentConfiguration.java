@@ -132,7 +132,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
      * max-poll-interval completes the wait when the callback lands elsewhere or never). No mode submits again
      * or loses the job.
      */
-    private String waitMode = "poll";
+    private String waitMode = "stream";
 
     /**
      * With wait-mode=stream: the longest silence on a status stream (fal pings every 15 s) before it counts
@@ -143,8 +143,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
 
     /**
      * The most status streams open at once (wait-mode=stream), over all endpoints; jobs beyond it wait by
-     * polling. Each stream holds an HTTP/1.1 connection (on HTTP/2 they share them), so the connection pool
-     * makes room for this many on top of connections-per-route.
+     * polling. Each stream holds an HTTP/1.1 connection and about 6 KB of heap (on HTTP/2 they share
+     * connections), so the connection pool makes room for this many on top of connections-per-route.
      */
     private Integer maxOpenStreams = 256;
 
@@ -158,16 +158,18 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
 
     /**
      * With wait-mode=poll (and wherever a stream cannot be used): how often to ask for the status of a job
-     * that runs (IN_PROGRESS). A job in the queue is asked less often the further back it is: this interval
-     * times one plus its queue position, at most max-poll-interval. The first poll comes sooner, at most
-     * 250 ms after submit. A duration: 500ms, 2s, or milliseconds.
+     * that runs (IN_PROGRESS) while the component has not yet learned how long the endpoint's jobs run; once
+     * it has, it asks shortly before the job is due, then every 100 ms a few times. A job in the queue is asked
+     * at this interval too, unless its queue position goes down so slowly that it cannot start that soon (then
+     * halfway to its expected start, at most max-poll-interval). The first poll comes sooner, at most 250 ms
+     * after submit. A duration: 500ms, 2s, or milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration pollInterval = Duration.ofMillis(500);
 
     /**
-     * The longest interval between two status polls (for a job far back in the queue); with
-     * wait-mode=webhook, the interval of the background poll. A duration: 5s, or milliseconds.
+     * The longest interval between two status polls (for a job far back in the queue, or a running job not
+     * due yet); with wait-mode=webhook, the interval of the background poll. A duration: 5s, or milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration maxPollInterval = Duration.ofSeconds(5);
@@ -407,11 +409,11 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
 
     /**
      * Threads that continue the routes once their jobs completed (the steps after flux-kontext), shared by
-     * all endpoints. When all are busy and none finishes for 100 ms (routes blocked, say on a slow
-     * database), the pool grows by this many threads at a time, up to maxRouteThreads; the component's own
-     * work (polls, answers, timeouts) goes on undisturbed.
+     * all endpoints. Handing an exchange back takes microseconds, so a few do; when all are busy and none
+     * finishes for 200 ms (routes blocked, say on a slow database), the pool grows by this many threads at a
+     * time, up to max-route-threads; the component's own work (polls, answers, timeouts) goes on undisturbed.
      */
-    private Integer routeThreads = 10;
+    private Integer routeThreads = 2;
 
     /**
      * The most threads that continue routes, however many are blocked. Beyond it, completed exchanges wait

@@ -142,7 +142,7 @@ class FluxKontextStarterRouteTest {
         assertEquals("make it night", submits.get(1).bodyAsJson().get("prompt"));
         String imageUrl = (String) submits.get(1).bodyAsJson().get("image_url");
         assertTrue(imageUrl.startsWith("data:image/png;base64,"), imageUrl.substring(0, 40));
-        assertTrue(sim.journal().count(FalOperation.STATUS) >= 2, "polled the status");
+        assertEquals(2, sim.journal().count(FalOperation.STATUS_STREAM), "each job followed on its status stream (the default)");
     }
 
     @Test

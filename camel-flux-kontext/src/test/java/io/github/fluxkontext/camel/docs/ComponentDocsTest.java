@@ -51,7 +51,8 @@ class ComponentDocsTest {
                 "=== Submit now, fetch later (handle mode)", "=== Files in, files out, several images",
                 "=== Kamelets in a route", "=== Exactly once from a source that redelivers",
                 "=== Receive fal's callbacks (webhook consumer)", "=== Submit here, finish anywhere (webhooks across instances)",
-                "=== Wait for the webhook (waitMode=webhook)")) {
+                "=== Wait for the webhook (waitMode=webhook)", "=== Stream or poll (waitMode)",
+                "=== Limit, watch and check (maxConcurrentJobs, health, metrics)")) {
             int start = page.indexOf(useCase);
             assertTrue(start >= 0, "missing section " + useCase);
             int end = page.indexOf("\n=== ", start + 1);
