@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,22 @@ class Http2StreamsTest extends FluxKontextTestSupport {
 
         System.out.printf("HTTP/2: %d jobs, their status streams open at once, used %d TCP connection(s) in all%n", JOBS, used);
         assertTrue(http2Requests >= 2 * JOBS, "the requests went over HTTP/2: " + http2Requests);
-        assertTrue(used <= JOBS / 4, "streams share connections over HTTP/2: " + used);
+        if (httpClientMultiplexes()) {
+            assertTrue(used <= JOBS / 4, "streams share connections over HTTP/2: " + used);
+        } else {
+            // HttpClient 5.4 (camel-karaf's, the Camel 4.14 run): no multiplexing switch, a connection per stream
+            assertEquals(JOBS, used, "without multiplexing each stream holds a connection, as on HTTP/1.1");
+        }
+    }
+
+    /** HttpClient 5.5 and later can share an HTTP/2 connection between requests; 5.4 cannot. */
+    private static boolean httpClientMultiplexes() {
+        try {
+            PoolingAsyncClientConnectionManagerBuilder.class.getMethod("setMessageMultiplexing", boolean.class);
+            return true;
+        } catch (NoSuchMethodException olderHttpClient) {
+            return false;
+        }
     }
 
     @Test
