@@ -76,7 +76,7 @@ class Http2StreamsTest extends FluxKontextTestSupport {
             assertTrue(used <= JOBS / 4, "streams share connections over HTTP/2: " + used);
         } else {
             // HttpClient 5.4 (camel-karaf's, the Camel 4.14 run): no multiplexing switch, a connection per stream
-            assertEquals(JOBS, used, "without multiplexing each stream holds a connection, as on HTTP/1.1");
+            assertTrue(used >= JOBS, "without multiplexing each stream holds a connection, as on HTTP/1.1: " + used);
         }
     }
 
