@@ -211,7 +211,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
 
     /**
      * The most status streams open at once (waitMode=stream), over all endpoints; jobs beyond it wait by
-     * polling. Each stream holds an HTTP/1.1 connection and about 6 KB of heap (on HTTP/2 they share
+     * polling. Each stream holds an HTTP/1.1 connection and about 5 KB of heap (on HTTP/2 they share
      * connections), so the connection pool makes room for this many on top of connectionsPerRoute.
      */
     public void setMaxOpenStreams(int maxOpenStreams) {

@@ -143,7 +143,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
 
     /**
      * The most status streams open at once (wait-mode=stream), over all endpoints; jobs beyond it wait by
-     * polling. Each stream holds an HTTP/1.1 connection and about 6 KB of heap (on HTTP/2 they share
+     * polling. Each stream holds an HTTP/1.1 connection and about 5 KB of heap (on HTTP/2 they share
      * connections), so the connection pool makes room for this many on top of connections-per-route.
      */
     private Integer maxOpenStreams = 256;

@@ -21,16 +21,23 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * become lines, {@code data:} lines become events (one per blank line), comments ({@code : ping}) are
  * only signs of life. Each event's data goes to {@code onEvent}; the caller moves it off the I/O thread.
  * An answer that is not an event stream is reported to {@code onRefused} and not read.
+ * <p>
+ * Thousands of these wait at once, mostly idle between events, so a line or an event is buffered only
+ * while it is incomplete: an idle stream holds no buffer.
  */
 final class ServerSentEvents implements AsyncResponseConsumer<Void> {
 
     private static final int READ_CAPACITY = 64 * 1024;
 
+    private static final int LINE_SIZE_HINT = 256;
+
     private final long maxEventBytes;
     private final Consumer<byte[]> onEvent;
     private final Consumer<String> onRefused;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private final ByteArrayOutputStream data = new ByteArrayOutputStream(1024);
+    /** the line read so far; null between lines */
+    private ByteArrayOutputStream line;
+    /** the event's data so far; null between events */
+    private ByteArrayOutputStream data;
     private FutureCallback<Void> resultCallback;
     private boolean refused;
     private boolean lastWasCarriageReturn;
@@ -101,6 +108,9 @@ final class ServerSentEvents implements AsyncResponseConsumer<Void> {
             if (b == '\n' || b == '\r') {
                 endOfLine();
             } else {
+                if (line == null) {
+                    line = new ByteArrayOutputStream(LINE_SIZE_HINT);
+                }
                 line.write(b);
                 if (line.size() > maxEventBytes) {
                     throw new IOException("A status stream line is longer than " + maxEventBytes + " bytes");
@@ -110,18 +120,21 @@ final class ServerSentEvents implements AsyncResponseConsumer<Void> {
     }
 
     private void endOfLine() throws IOException {
-        byte[] bytes = line.toByteArray();
-        line.reset();
+        byte[] bytes = line == null ? new byte[0] : line.toByteArray();
+        line = null;
         if (bytes.length == 0) {
-            if (data.size() > 0) {
-                onEvent.accept(data.toByteArray());
-                data.reset();
+            byte[] event = data == null ? null : data.toByteArray();
+            data = null;
+            if (event != null && event.length > 0) {
+                onEvent.accept(event);
             }
             return;
         }
         if (startsWith(bytes, "data:")) {
             int from = bytes.length > 5 && bytes[5] == ' ' ? 6 : 5;
-            if (data.size() > 0) {
+            if (data == null) {
+                data = new ByteArrayOutputStream(bytes.length - from);
+            } else if (data.size() > 0) {
                 data.write('\n');
             }
             data.write(bytes, from, bytes.length - from);
@@ -160,7 +173,7 @@ final class ServerSentEvents implements AsyncResponseConsumer<Void> {
 
     @Override
     public void releaseResources() {
-        line.reset();
-        data.reset();
+        line = null;
+        data = null;
     }
 }
