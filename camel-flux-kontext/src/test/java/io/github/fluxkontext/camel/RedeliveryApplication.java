@@ -46,7 +46,10 @@ public final class RedeliveryApplication {
                             + (failure instanceof FluxKontextTransportException transport && transport.isOutcomeUnknown()));
                 });
 
-                from("file:" + settings.get("in") + "?move=.done&moveFailed=.failed&delay=100")
+                // a read lock: Camel's file consumer lists the folder, then claims each listed file; a file whose
+                // exchange completed (and was moved) in between would be delivered again, without a file. The "changed"
+                // lock skips a file that is gone, and leaves nothing behind at a kill -9 (a marker file would).
+                from("file:" + settings.get("in") + "?move=.done&moveFailed=.failed&delay=100&readLock=changed&readLockCheckInterval=20")
                         .routeId("jobs")
                         .setHeader(FluxKontextConstants.IDEMPOTENCY_KEY, simple("${file:onlyname}"))
                         .process(exchange -> event("delivered", key(exchange)))
