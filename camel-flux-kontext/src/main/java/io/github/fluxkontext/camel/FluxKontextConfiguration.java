@@ -636,7 +636,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
      * did create a job. Of several such messages at once only one submits. A submit that may still be under way
      * (sent more recently than the longest a submit takes here: its attempts' connect and request timeouts plus
-     * the retry delays) is never submitted again.
+     * the retry delays, and with maxConcurrentJobs the wait for a place, up to the timeout) is never submitted again.
      */
     public void setResubmitUnanswered(boolean resubmitUnanswered) {
         this.resubmitUnanswered = resubmitUnanswered;

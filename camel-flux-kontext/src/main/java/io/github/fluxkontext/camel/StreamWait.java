@@ -30,6 +30,9 @@ final class StreamWait implements WaitStrategy, StatusStreamListener {
     @Override
     public void start(JobWait wait) {
         this.wait = wait;
+        if (stopped) {
+            return; // stopped before it started (a timeout of a few ms, a stopping endpoint)
+        }
         if (!endpoint.getComponent().openStream()) {
             fallBack("more than maxOpenStreams (" + endpoint.getComponent().getMaxOpenStreams() + ") status streams are open");
             return;
@@ -39,7 +42,8 @@ final class StreamWait implements WaitStrategy, StatusStreamListener {
         stream = endpoint.getClient().queue().streamStatus(wait.job(), config.isLogs(),
                 Duration.ofMillis(config.getStreamIdleTimeout()), this);
         if (stopped) {
-            stream.close(); // stopped while opening
+            stream.close(); // stopped while opening: stop() may have looked before the place was held
+            givePlaceBack();
         }
     }
 

@@ -201,12 +201,14 @@ final class SubmissionGuard {
     /**
      * The longest a submit takes here, from its claim to fal's answer or the last error: every attempt's connect
      * and request timeouts plus the retry delays, for the submit and (with fal-storage) the upload's two calls
-     * before it. A {@code SUBMITTING} entry younger than this may belong to a submit still under way.
+     * before it, and with maxConcurrentJobs the wait for a place (bounded by {@code timeout}), which comes after
+     * the claim. A {@code SUBMITTING} entry younger than this may belong to a submit still under way.
      */
     Duration longestSubmit() {
         long oneCall = (config.getMaxRetries() + 1L) * (config.getConnectTimeout() + config.getRequestTimeout())
                        + config.getMaxRetries() * config.getMaxRetryDelay();
-        return Duration.ofMillis(config.getImageUpload() == ImageUpload.FAL_STORAGE ? 3 * oneCall : oneCall);
+        long placeWait = endpoint.getComponent().getMaxConcurrentJobs() > 0 ? config.getTimeout() : 0;
+        return Duration.ofMillis(placeWait + (config.getImageUpload() == ImageUpload.FAL_STORAGE ? 3 * oneCall : oneCall));
     }
 
     /**

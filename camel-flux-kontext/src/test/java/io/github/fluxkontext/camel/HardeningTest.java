@@ -22,6 +22,7 @@ import java.util.function.Function;
 import com.sun.net.httpserver.HttpExchange;
 import io.github.fluxkontext.camel.client.FalClient;
 import io.github.fluxkontext.camel.client.RecordingServer;
+import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextTransportException;
@@ -358,6 +359,45 @@ class HardeningTest extends FluxKontextTestSupport {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> status.get(5, TimeUnit.SECONDS));
         FluxKontextTransportException transport = assertInstanceOf(FluxKontextTransportException.class, failed.getCause());
         assertTrue(transport.getMessage().contains(REQUEST_ID), transport.getMessage());
+    }
+
+    @Test
+    void aSubmitInFlightWhenTheClientClosesMayHaveCreatedAJob() throws Exception {
+        // a server that reads the submit and never answers: fal may have created the job
+        String endpointId = "fal-ai/flux-pro/kontext/closing-" + REQUEST_ID;
+        CountDownLatch requestRead = new CountDownLatch(1);
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        closeLater.add(server);
+        Thread serving = new Thread(() -> {
+            try (Socket ours = acceptRequestFor(server, endpointId)) {
+                requestRead.countDown();
+                while (ours.getInputStream().read(new byte[8192]) >= 0) {
+                    // never answer; read until the connection ends
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        serving.start();
+        CloseableHttpAsyncClient http = HttpAsyncClients.custom().disableAutomaticRetries().build();
+        http.start();
+        closeLater.add(http);
+        FalClient client = new FalClient(new FluxKontextConfiguration() {
+            {
+                setBaseUrl("http://127.0.0.1:" + server.getLocalPort());
+                setApiKey("k");
+            }
+        }.clientSettings("test"), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
+                Runnable::run, new com.fasterxml.jackson.databind.ObjectMapper());
+        CompletableFuture<KontextJob> submit = client.queue().submit(endpointId, Map.of("prompt", "a lighthouse"),
+                new SubmitOptions(null, null, null));
+        assertTrue(requestRead.await(10, TimeUnit.SECONDS), "the submit is in flight");
+
+        client.close();
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> submit.get(5, TimeUnit.SECONDS));
+        FluxKontextTransportException transport = assertInstanceOf(FluxKontextTransportException.class, failed.getCause());
+        assertTrue(transport.isOutcomeUnknown(), "a submit that was sent may have created a job: " + transport.getMessage());
     }
 
     /** Accepts connections until one sends a request naming {@code requestId} (a status GET fits in one read). */

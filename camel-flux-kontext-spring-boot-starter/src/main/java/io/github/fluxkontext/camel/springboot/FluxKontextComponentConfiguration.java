@@ -322,7 +322,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
      * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
      * did create a job. Of several such messages at once only one submits. A submit that may still be under way
      * (sent more recently than the longest a submit takes: its attempts' connect and request timeouts plus the
-     * retry delays) is never submitted again.
+     * retry delays, and with max-concurrent-jobs the wait for a place, up to the timeout) is never submitted again.
      */
     private boolean resubmitUnanswered = false;
 

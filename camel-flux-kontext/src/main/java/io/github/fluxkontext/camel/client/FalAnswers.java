@@ -40,7 +40,9 @@ final class FalAnswers {
 
     /** An excerpt of the answer's body for a message, with any key it echoes masked (a gateway may echo the request). */
     String excerpt(FalResponse response, int maxChars) {
-        return credentials.redact(response.bodyText(maxChars));
+        // masked before it is cut: a key cut in half would no longer be recognised
+        String text = credentials.redact(response.bodyText(Integer.MAX_VALUE));
+        return text.length() > maxChars ? text.substring(0, maxChars) + "..." : text;
     }
 
     /**

@@ -190,20 +190,22 @@ final class FalCalls implements AutoCloseable {
 
         /** close(): a call not under way was certainly not sent (again); one in flight is cancelled, but may have arrived. */
         void abort() {
-            boolean underWay;
+            CompletableFuture<FalResponse> underWay;
             synchronized (this) {
                 aborted = true;
-                underWay = inFlight != null; // sent, whether or not its answer is in
+                underWay = inFlight; // sent, whether or not its answer is in
                 if (retry != null) {
                     retry.cancel(false);
                 }
-                if (underWay) {
-                    inFlight.cancel(true);
-                }
             }
-            result.completeExceptionally(underWay
+            result.completeExceptionally(underWay != null
                     ? new ConnectionClosedException("The component stopped while the request was under way")
                     : notSentAgain());
+            // only after the outcome is set: cancelling runs answered() at once, whose CancellationException
+            // would otherwise say "not sent" of a submit that may have created a job
+            if (underWay != null) {
+                underWay.cancel(true);
+            }
         }
     }
 

@@ -144,10 +144,10 @@ final class FalWebhookKeys {
                 result = current;
             }
             if (fetched != null) {
-                LOG.debug("Fetched {} webhook key(s) from {}", fetched.keys().size(), jwksUrl);
+                LOG.debug("Fetched {} webhook key(s) from {}", fetched.keys().size(), FalUrls.redact(jwksUrl));
                 answer.complete(fetched);
             } else if (result != null) {
-                LOG.warn("Could not fetch fal's webhook keys from {} ({}); the keys fetched at {} are used meanwhile", jwksUrl,
+                LOG.warn("Could not fetch fal's webhook keys from {} ({}); the keys fetched at {} are used meanwhile", FalUrls.redact(jwksUrl),
                         failure.getMessage(), result.fetchedAt());
                 answer.complete(result);
             } else {
