@@ -322,32 +322,8 @@ class HardeningTest extends FluxKontextTestSupport {
 
     @Test
     void closingTheClientFailsTheRequestInFlightAtOnce() throws Exception {
-        // a server that reads the request and never answers
         CountDownLatch requestRead = new CountDownLatch(1);
-        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        closeLater.add(server);
-        Thread serving = new Thread(() -> {
-            // the port may have served an earlier test: a stray connection of another client is not ours
-            try (Socket ours = acceptRequestFor(server, REQUEST_ID)) {
-                requestRead.countDown();
-                while (ours.getInputStream().read(new byte[8192]) >= 0) {
-                    // never answer; read until the connection ends
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        });
-        serving.start();
-        CloseableHttpAsyncClient http = HttpAsyncClients.custom().disableAutomaticRetries().build();
-        http.start();
-        closeLater.add(http);
-        FalClient client = new FalClient(new FluxKontextConfiguration() {
-            {
-                setBaseUrl("http://127.0.0.1:" + server.getLocalPort());
-                setApiKey("k");
-            }
-        }.clientSettings("test"), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
-                Runnable::run, new com.fasterxml.jackson.databind.ObjectMapper());
+        FalClient client = clientOfASilentServer(REQUEST_ID, requestRead);
         CompletableFuture<KontextJob> status = client.queue().status(KontextJob.of("fal-ai/flux-pro/kontext", REQUEST_ID), false);
         assertTrue(requestRead.await(10, TimeUnit.SECONDS), "the request is in flight");
 
@@ -363,13 +339,30 @@ class HardeningTest extends FluxKontextTestSupport {
 
     @Test
     void aSubmitInFlightWhenTheClientClosesMayHaveCreatedAJob() throws Exception {
-        // a server that reads the submit and never answers: fal may have created the job
         String endpointId = "fal-ai/flux-pro/kontext/closing-" + REQUEST_ID;
         CountDownLatch requestRead = new CountDownLatch(1);
+        FalClient client = clientOfASilentServer(endpointId, requestRead);
+        CompletableFuture<KontextJob> submit = client.queue().submit(endpointId, Map.of("prompt", "a lighthouse"),
+                new SubmitOptions(null, null, null));
+        assertTrue(requestRead.await(10, TimeUnit.SECONDS), "the submit is in flight");
+
+        client.close();
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> submit.get(5, TimeUnit.SECONDS));
+        FluxKontextTransportException transport = assertInstanceOf(FluxKontextTransportException.class, failed.getCause());
+        assertTrue(transport.isOutcomeUnknown(), "a submit that was sent may have created a job: " + transport.getMessage());
+    }
+
+    /**
+     * A client of a server that reads the request naming {@code marker}, counts {@code requestRead} down and never
+     * answers (as fal may, once it has the request).
+     */
+    private FalClient clientOfASilentServer(String marker, CountDownLatch requestRead) throws IOException {
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         closeLater.add(server);
         Thread serving = new Thread(() -> {
-            try (Socket ours = acceptRequestFor(server, endpointId)) {
+            // the port may have served an earlier test: a stray connection of another client is not ours
+            try (Socket ours = acceptRequestFor(server, marker)) {
                 requestRead.countDown();
                 while (ours.getInputStream().read(new byte[8192]) >= 0) {
                     // never answer; read until the connection ends
@@ -382,25 +375,16 @@ class HardeningTest extends FluxKontextTestSupport {
         CloseableHttpAsyncClient http = HttpAsyncClients.custom().disableAutomaticRetries().build();
         http.start();
         closeLater.add(http);
-        FalClient client = new FalClient(new FluxKontextConfiguration() {
+        return new FalClient(new FluxKontextConfiguration() {
             {
                 setBaseUrl("http://127.0.0.1:" + server.getLocalPort());
                 setApiKey("k");
             }
         }.clientSettings("test"), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
                 Runnable::run, new com.fasterxml.jackson.databind.ObjectMapper());
-        CompletableFuture<KontextJob> submit = client.queue().submit(endpointId, Map.of("prompt", "a lighthouse"),
-                new SubmitOptions(null, null, null));
-        assertTrue(requestRead.await(10, TimeUnit.SECONDS), "the submit is in flight");
-
-        client.close();
-
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> submit.get(5, TimeUnit.SECONDS));
-        FluxKontextTransportException transport = assertInstanceOf(FluxKontextTransportException.class, failed.getCause());
-        assertTrue(transport.isOutcomeUnknown(), "a submit that was sent may have created a job: " + transport.getMessage());
     }
 
-    /** Accepts connections until one sends a request naming {@code requestId} (a status GET fits in one read). */
+    /** Accepts connections until one sends a request naming {@code requestId} (in its first read: the request line). */
     private static Socket acceptRequestFor(ServerSocket server, String requestId) throws IOException {
         while (true) {
             Socket socket = server.accept();
