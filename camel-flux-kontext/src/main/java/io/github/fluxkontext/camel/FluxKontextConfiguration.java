@@ -864,10 +864,7 @@ public class FluxKontextConfiguration implements Cloneable {
             positive("webhookTolerance", webhookTolerance);
             positive("maxWebhookSize", maxWebhookSize);
             if (verifyWebhookSignature) {
-                String origin = jwksUrl == null ? null : FalUrls.origin(jwksUrl);
-                if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
-                    throw new IllegalArgumentException("Option jwksUrl must be an absolute http(s) URL, was '" + jwksUrl + "'");
-                }
+                requireAbsoluteHttp("jwksUrl", jwksUrl);
                 if (!FalUrls.isAllowedTarget(jwksUrl, allowInsecureHttp)) {
                     throw new IllegalArgumentException("Option jwksUrl is plain http on a host other than loopback ('" + jwksUrl
                                                        + "'): whoever sits in between could hand over keys of their own and"
@@ -880,10 +877,7 @@ public class FluxKontextConfiguration implements Cloneable {
                                                + " waitMode=poll or stream)");
         }
         if (webhookUrl != null) {
-            String origin = FalUrls.origin(webhookUrl);
-            if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
-                throw new IllegalArgumentException("Option webhookUrl must be an absolute http(s) URL, was '" + webhookUrl + "'");
-            }
+            requireAbsoluteHttp("webhookUrl", webhookUrl);
         }
     }
 
@@ -909,14 +903,18 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     private void checkUrl(String option, String url) {
-        String origin = url == null ? null : FalUrls.origin(url);
-        if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
-            throw new IllegalArgumentException("Option " + option + " must be an absolute http(s) URL, was '" + url + "'");
-        }
-        if (origin.startsWith("http://") && !FalUrls.isLoopback(url) && !allowInsecureHttp) {
+        requireAbsoluteHttp(option, url);
+        if (!FalUrls.isAllowedTarget(url, allowInsecureHttp)) {
             throw new IllegalArgumentException("Option " + option + " is plain http on a host other than loopback ('" + url
                                                + "'): the key would travel unencrypted. Use https, or set allowInsecureHttp=true"
                                                + " if you really mean it");
+        }
+    }
+
+    private static void requireAbsoluteHttp(String option, String url) {
+        String origin = url == null ? null : FalUrls.origin(url);
+        if (origin == null || !(origin.startsWith("https://") || origin.startsWith("http://"))) {
+            throw new IllegalArgumentException("Option " + option + " must be an absolute http(s) URL, was '" + url + "'");
         }
     }
 

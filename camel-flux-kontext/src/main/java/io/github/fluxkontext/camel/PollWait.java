@@ -39,7 +39,7 @@ final class PollWait implements WaitStrategy {
     private final long firstDelayMs;
     private final boolean once;
     /** A fixed interval between polls (a background poll), or 0 to ask as often as the status says. */
-    private long fixedIntervalMs;
+    private final long fixedIntervalMs;
     private volatile JobWait wait;
     private volatile Future<?> nextPoll;
     private volatile boolean stopped;
@@ -51,16 +51,17 @@ final class PollWait implements WaitStrategy {
     private Integer previousQueuePosition;
     private long previousQueuePositionNanos;
 
-    private PollWait(FluxKontextEndpoint endpoint, long firstDelayMs, boolean once) {
+    private PollWait(FluxKontextEndpoint endpoint, long firstDelayMs, boolean once, long fixedIntervalMs) {
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.firstDelayMs = firstDelayMs;
         this.once = once;
+        this.fixedIntervalMs = fixedIntervalMs;
     }
 
     /** For a job just submitted: the first poll soon, then at pollInterval. */
     static PollWait afterSubmit(FluxKontextEndpoint endpoint) {
-        return new PollWait(endpoint, Math.min(FIRST_POLL_MAX_MS, endpoint.getConfiguration().getPollInterval()), false);
+        return new PollWait(endpoint, Math.min(FIRST_POLL_MAX_MS, endpoint.getConfiguration().getPollInterval()), false, 0);
     }
 
     /**
@@ -69,14 +70,12 @@ final class PollWait implements WaitStrategy {
      */
     static PollWait background(FluxKontextEndpoint endpoint, boolean justSubmitted) {
         long interval = endpoint.getConfiguration().getMaxPollInterval();
-        PollWait poll = new PollWait(endpoint, justSubmitted ? interval : 0, false);
-        poll.fixedIntervalMs = interval;
-        return poll;
+        return new PollWait(endpoint, justSubmitted ? interval : 0, false, interval);
     }
 
     /** For a job submitted earlier: the first poll at once; with {@code once}, no other. */
     static PollWait now(FluxKontextEndpoint endpoint, boolean once) {
-        return new PollWait(endpoint, 0, once);
+        return new PollWait(endpoint, 0, once, 0);
     }
 
     @Override

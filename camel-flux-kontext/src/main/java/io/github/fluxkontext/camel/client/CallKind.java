@@ -24,5 +24,10 @@ public enum CallKind {
      * fal's webhook keys (JWKS), fetched while a callback waits for its answer: one attempt, since fal
      * delivers a callback again when it was not accepted.
      */
-    JWKS
+    JWKS;
+
+    /** Whether a call of this kind is made once, never retried, whatever the answer or error. */
+    boolean singleAttempt() {
+        return this == TIMEOUT_CANCEL || this == PROBE || this == JWKS;
+    }
 }

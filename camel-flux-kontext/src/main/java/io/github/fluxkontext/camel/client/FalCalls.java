@@ -56,10 +56,6 @@ final class FalCalls implements AutoCloseable {
         return pending.size();
     }
 
-    RetryPolicy policy() {
-        return policy;
-    }
-
     /**
      * A call waiting for its retry is not sent again (for a submit: no job was created by it); a call in
      * flight fails as broken (for a submit: a job may exist). New calls fail at once. Does not close the

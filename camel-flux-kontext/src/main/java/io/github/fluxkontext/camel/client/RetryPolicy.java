@@ -92,8 +92,7 @@ public final class RetryPolicy {
      * never pays for a job twice.
      */
     public boolean isRetryable(CallKind kind, FalResponse response) {
-        if (!isTransient(response) || kind == CallKind.FAILED_RESULT || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE
-            || kind == CallKind.JWKS) {
+        if (!isTransient(response) || kind.singleAttempt() || kind == CallKind.FAILED_RESULT) {
             return false;
         }
         return kind != CallKind.SUBMIT || submitMayRetry(turnedAwayBeforeQueueing(response));
@@ -107,7 +106,11 @@ public final class RetryPolicy {
      * see; {@code submitRetry=none} avoids it, at the price of no retries.
      */
     static boolean turnedAwayBeforeQueueing(FalResponse response) {
-        return SUBMIT_SAFE_STATUSES.contains(response.statusCode()) && response.header("x-fal-request-id") == null;
+        return turnedAwayBeforeQueueing(response.statusCode(), response.header("x-fal-request-id"));
+    }
+
+    private static boolean turnedAwayBeforeQueueing(int statusCode, String falRequestId) {
+        return SUBMIT_SAFE_STATUSES.contains(statusCode) && falRequestId == null;
     }
 
     /**
@@ -122,13 +125,12 @@ public final class RetryPolicy {
         if (statusCode >= 400 && statusCode < 500 && statusCode != 408 && statusCode != 429) {
             return true;
         }
-        return SUBMIT_SAFE_STATUSES.contains(statusCode) && falRequestId == null;
+        return turnedAwayBeforeQueueing(statusCode, falRequestId);
     }
 
     /** The delay before retrying a call that failed with this error, or empty when it must not be retried. */
     public Optional<Duration> afterError(CallKind kind, int retriesDone, Throwable error) {
-        if (retriesDone >= maxRetries || kind == CallKind.TIMEOUT_CANCEL || kind == CallKind.PROBE || kind == CallKind.JWKS
-            || !(error instanceof IOException)
+        if (retriesDone >= maxRetries || kind.singleAttempt() || !(error instanceof IOException)
             || error instanceof ContentTooLongException || error instanceof MessageConstraintException) {
             return Optional.empty();
         }
