@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
@@ -44,6 +45,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private final AtomicInteger openStreams = new AtomicInteger();
     private final RunTimes runTimes = new RunTimes();
     private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
+    private final AtomicBoolean warnedNoKey = new AtomicBoolean();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -143,6 +145,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
 
     void started(FluxKontextEndpoint endpoint) {
         startedEndpoints.add(endpoint);
+    }
+
+    /** Whether the component has yet to say that it calls fal without a key (it says so once, not per endpoint). */
+    boolean firstNoKeyWarning() {
+        return warnedNoKey.compareAndSet(false, true);
     }
 
     void stopped(FluxKontextEndpoint endpoint) {

@@ -10,6 +10,10 @@ import io.github.fluxkontext.camel.client.RetryPolicy;
 import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.client.SubmitRetry;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import io.github.fluxkontext.camel.model.KontextInputImage;
+import io.github.fluxkontext.camel.model.KontextRequest;
+import io.github.fluxkontext.camel.model.KontextRequestValidator;
+import io.github.fluxkontext.camel.model.KontextTask;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.IdempotentRepository;
@@ -850,9 +854,11 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * {@link #validate()}, and the options one operation needs: the webhook consumer's, or webhookUrl for a
-     * submit that waits with waitMode=webhook.
+     * submit that waits with waitMode=webhook; and for a submit, the Kontext input fixed in the options.
      *
      * @throws IllegalArgumentException naming the option
+     * @throws io.github.fluxkontext.camel.model.FluxKontextValidationException naming the option whose Kontext input
+     *                                                                          value is not allowed
      */
     void validateFor(FluxKontextOperation operation) {
         validate();
@@ -871,7 +877,10 @@ public class FluxKontextConfiguration implements Cloneable {
                                                        + " forge callbacks. Use https, or set allowInsecureHttp=true");
                 }
             }
-        } else if (operation.submits() && waitForResult && waitMode == WaitMode.WEBHOOK && webhookUrl == null) {
+        } else if (operation.submits()) {
+            checkFixedInput(operation);
+        }
+        if (operation.submits() && waitForResult && waitMode == WaitMode.WEBHOOK && webhookUrl == null) {
             throw new IllegalArgumentException("Option webhookUrl is required with waitMode=webhook: the public URL of a"
                                                + " flux-kontext:webhook consumer, e.g. https://my.host/fal/webhook (or choose"
                                                + " waitMode=poll or stream)");
@@ -879,6 +888,22 @@ public class FluxKontextConfiguration implements Cloneable {
         if (webhookUrl != null) {
             requireAbsoluteHttp("webhookUrl", webhookUrl);
         }
+    }
+
+    /**
+     * The Kontext input fixed in the options (numImages=9, aspectRatio=16x9...) goes through the same validator as
+     * every message, at start: a value that would fail every message fails the route's start instead, named as the
+     * option. The imageUrl option counts for edit only (the mapper ignores it elsewhere).
+     *
+     * @throws io.github.fluxkontext.camel.model.FluxKontextValidationException naming the option
+     */
+    private void checkFixedInput(FluxKontextOperation operation) {
+        KontextRequest.Builder fixed = KontextRequest.builder().seed(seed).guidanceScale(guidanceScale).numImages(numImages)
+                .safetyTolerance(safetyTolerance).outputFormat(outputFormat).aspectRatio(aspectRatio);
+        if (operation.task() == KontextTask.EDIT && imageUrl != null) {
+            fixed.image(KontextInputImage.fromUrl(imageUrl));
+        }
+        KontextRequestValidator.validateGiven(fixed.build(), maxInlineImageSize, InputField::asOption);
     }
 
     /** The fal endpoint id of an operation: the endpointId option, else the operation's for the model. */

@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel;
 
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -13,6 +14,9 @@ import org.apache.camel.Converter;
  * {@code imageUpload=fal-storage}, {@code authScheme=Key}), case-insensitively, or from the constant
  * names. Camel's own enum conversion would do most of it, but would answer a typo with "no constant
  * with value"; these name the option and what it allows.
+ * <p>
+ * And several images of {@code outputType=bytes} ({@link ImageBytesList}) refuse to become one stream of bytes,
+ * saying what to do, where Camel would only say that it has no type converter for a list.
  */
 @Converter(generateLoader = true)
 public final class FluxKontextConverters {
@@ -53,6 +57,16 @@ public final class FluxKontextConverters {
     @Converter
     public static QueuePriority toQueuePriority(String value) {
         return option(QueuePriority.class, "priority", value);
+    }
+
+    @Converter
+    public static InputStream toInputStream(ImageBytesList images) {
+        throw images.notOneImage();
+    }
+
+    @Converter
+    public static byte[] toBytes(ImageBytesList images) {
+        throw images.notOneImage();
     }
 
     /**

@@ -70,6 +70,14 @@ final class FluxKontextCredentials {
                                            + " travel to another provider");
     }
 
+    /**
+     * Whether the queue calls go to fal's own host with no key at all (apiKey unset, nothing in the environment):
+     * fal refuses every job then, after the retries, so the endpoint says so when it starts.
+     */
+    static boolean callsFalWithoutKey(FluxKontextConfiguration c) {
+        return FalUrls.isFalHost(c.getBaseUrl()) && queueKey(c) == null;
+    }
+
     /** apiKey, else (fal's hosts and loopback only) FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET; null when none. */
     private static String queueKey(FluxKontextConfiguration c) {
         if (c.getApiKey() != null && !c.getApiKey().isBlank()) {

@@ -8,6 +8,7 @@ import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.client.FalClient;
+import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.model.KontextJob;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -107,6 +108,12 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
                 threads.internal(), new ObjectMapper());
         output = new FluxKontextOutput(client.storage(), configuration.getOutputType());
         registerMeters();
+        if (!operation.isConsumer() && FluxKontextCredentials.callsFalWithoutKey(configuration) && component.firstNoKeyWarning()) {
+            LOG.warn("No API key: flux-kontext calls fal at {} without one (apiKey is not set; FAL_KEY, FAL_KEY_ID and FAL_KEY_SECRET"
+                     + " are not in the environment), so fal will refuse every job with 401. Set"
+                     + " camel.component.flux-kontext.api-key (or the FAL_KEY environment variable); to try it without fal,"
+                     + " point base-url at the simulator", FalUrls.redact(configuration.getBaseUrl()));
+        }
         component.started(this);
         waits.open(); // last: a wait registered from now on sees the new client and threads
         LOG.debug("Started {} against {}", this, configuration.getBaseUrl());

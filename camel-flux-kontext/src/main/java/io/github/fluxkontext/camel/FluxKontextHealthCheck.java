@@ -21,6 +21,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 final class FluxKontextHealthCheck implements HealthCheck {
 
     static final long PROBE_TIMEOUT_SECONDS = 10;
+    /** The detail that says why a check is DOWN, in words (what its message says). */
+    static final String REASON = "reason";
 
     private final FluxKontextEndpoint endpoint;
     private final String id;
@@ -69,15 +71,19 @@ final class FluxKontextHealthCheck implements HealthCheck {
             int status = client.queue().probe(endpoint.getFalEndpointId()).get(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             builder.detail(HTTP_RESPONSE_CODE, status);
             if (status == 401 || status == 403) {
-                return builder.down().message("The service refused the key (HTTP " + status + "): check apiKey (or FAL_KEY) and authScheme")
-                        .build();
+                String why = FluxKontextCredentials.resolve(endpoint.getConfiguration()).isEmpty()
+                        ? "The service refused the call (HTTP " + status + "): no key was sent; set apiKey (or FAL_KEY)"
+                        : "The service refused the key (HTTP " + status + "): check apiKey (or FAL_KEY) and authScheme";
+                // also as a detail: Spring Boot Actuator shows a check's details, not its message
+                return builder.down().message(why).detail(REASON, why).build();
             }
             return builder.up().message("Reachable (HTTP " + status + " to a status request for no job)").build();
         } catch (ExecutionException e) {
             Throwable cause = Futures.unwrap(e.getCause());
             return builder.down().error(cause).message("Unreachable: " + cause.getMessage()).build();
         } catch (TimeoutException e) {
-            return builder.down().message("No answer within " + PROBE_TIMEOUT_SECONDS + " s").build();
+            String why = "No answer within " + PROBE_TIMEOUT_SECONDS + " s";
+            return builder.down().message(why).detail(REASON, why).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return builder.unknown().message("Interrupted").build();

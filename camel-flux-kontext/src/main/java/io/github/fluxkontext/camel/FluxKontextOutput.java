@@ -93,7 +93,7 @@ final class FluxKontextOutput {
             message.setBody(images.get(0).bytes());
         } else {
             message.removeHeader(Exchange.FILE_NAME);
-            message.setBody(images.stream().map(DownloadedImage::bytes).toList());
+            message.setBody(new ImageBytesList(images.stream().map(DownloadedImage::bytes).toList(), result.requestId()));
         }
     }
 

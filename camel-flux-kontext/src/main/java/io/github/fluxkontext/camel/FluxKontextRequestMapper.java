@@ -66,7 +66,7 @@ final class FluxKontextRequestMapper {
                 imageOption == null ? null : KontextInputImage.fromUrl(imageOption)));
         merged.images(pick(message, IMAGE_URLS, (v, s) -> InputValues.images(v, s, exchange, imageLimit()), body.images(), null));
         KontextRequest request = merged.build();
-        KontextRequestValidator.validate(request, task, config.getMaxInlineImageSize(), inline());
+        KontextRequestValidator.validate(request, task, config.getMaxInlineImageSize(), inline(), InputField.namesIn(message, body, request));
         return request;
     }
 
@@ -115,7 +115,7 @@ final class FluxKontextRequestMapper {
                 throw new FluxKontextValidationException("body", entry.getKey(), "a Map body needs String keys (fal's field names)");
             }
             Object value = entry.getValue();
-            String source = "body field " + key;
+            String source = InputField.asMapKey(key);
             switch (key) {
                 case KontextRequest.PROMPT -> builder.prompt(InputValues.string(value, source));
                 case KontextRequest.IMAGE_URL -> builder.image(image(exchange, value, source));

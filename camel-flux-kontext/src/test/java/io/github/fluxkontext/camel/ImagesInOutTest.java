@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,6 +94,27 @@ class ImagesInOutTest extends FluxKontextTestSupport {
         assertEquals(174, decoded.getWidth());
         assertEquals(94, decoded.getHeight());
         assertArrayEquals(fetch(sim().job(requestId).orElseThrow().imageUrls().get(0)), image);
+    }
+
+    @Test
+    void severalImagesSentStraightToAFileFailSayingWhatToDo() throws Exception {
+        Path folder = outbox.resolve("several");
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:several").to("flux-kontext:text-to-image?outputType=bytes&numImages=2").to("file:" + folder);
+            }
+        });
+
+        Exchange exchange = template.request("direct:several", e -> e.getMessage().setBody("two foxes"));
+
+        assertTrue(exchange.isFailed(), "a List<byte[]> is no file");
+        String requestId = exchange.getMessage().getHeader(FluxKontextConstants.REQUEST_ID, String.class);
+        String messages = messages(exchange.getException());
+        assertTrue(messages.contains("holds 2 images of job " + requestId), messages);
+        assertTrue(messages.contains(".split(body())") && messages.contains("numImages=1"), "says what to do: " + messages);
+        assertFalse(Files.exists(folder) && filesIn(folder) > 0, "nothing written");
+        assertEquals(2, exchange.getMessage().getBody(List.class).size(), "the body is still the two images");
     }
 
     @Test
@@ -193,6 +215,21 @@ class ImagesInOutTest extends FluxKontextTestSupport {
         String dataUri = job.input().get("image_url").toString();
         byte[] bytes = java.util.Base64.getDecoder().decode(dataUri.substring(dataUri.indexOf(',') + 1));
         return ImageIO.read(new ByteArrayInputStream(bytes)).getWidth();
+    }
+
+    private static long filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    /** The messages of an exception and its causes: what the log of a failed exchange shows. */
+    private static String messages(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            text.append(t.getMessage()).append(" | ");
+        }
+        return text.toString();
     }
 
     private static List<Path> pngsIn(Path dir) throws IOException {

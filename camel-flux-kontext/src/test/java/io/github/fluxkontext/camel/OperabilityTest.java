@@ -76,6 +76,9 @@ class OperabilityTest extends FluxKontextTestSupport {
 
         assertEquals(HealthCheck.State.DOWN, result.getState());
         assertTrue(result.getMessage().orElse("").contains("refused the key (HTTP 401)"), result.getMessage().orElse(""));
+        // Spring Boot Actuator shows the details, not the message: the reason is there too
+        assertEquals(401, result.getDetails().get(HealthCheck.HTTP_RESPONSE_CODE));
+        assertTrue(String.valueOf(result.getDetails().get(FluxKontextHealthCheck.REASON)).contains("check apiKey"), result.getDetails().toString());
         assertFalse(result.toString().contains("not-the-key"), "no key in the result");
     }
 

@@ -131,7 +131,7 @@ class PrecedenceTest extends FluxKontextTestSupport {
         FluxKontextValidationException e = failure(FluxKontextValidationException.class, T2I,
                 Map.of("prompt", "p", "num_images", "two"), Map.of());
 
-        assertEquals("body field num_images", e.getField());
+        assertEquals("body field num_images (numImages)", e.getField(), "fal's name, and the option's");
         assertTrue(sim().journal().entries().isEmpty(), "nothing was sent");
     }
 

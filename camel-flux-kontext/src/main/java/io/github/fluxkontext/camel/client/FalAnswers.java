@@ -25,6 +25,8 @@ import static io.github.fluxkontext.camel.model.JsonFields.text;
 final class FalAnswers {
 
     private static final int BODY_EXCERPT = 2000;
+    static final String NO_KEY_SENT = ". No key was sent: apiKey is not set, and neither FAL_KEY nor FAL_KEY_ID and FAL_KEY_SECRET"
+                                      + " are in the environment. Set one of them (a fal key is key_id:key_secret).";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -155,14 +157,15 @@ final class FalAnswers {
         if (errorType != null) {
             text.append(" [error_type ").append(errorType).append(']');
         }
-        text.append(hint(response.statusCode()));
+        // a job's own failure (a webhook callback's payload) was not this client's call: whether it sent a key says nothing
+        text.append(hint(response.statusCode(), credentials.isEmpty() && kind != CallKind.FAILED_RESULT));
         return new FluxKontextApiException(credentials.redact(text.toString()), response.statusCode(), details, errorType,
                 retryPolicy.isRetryable(kind, response), excerpt(response, BODY_EXCERPT), id, lastStatus);
     }
 
-    private static String hint(int status) {
+    private static String hint(int status, boolean noKey) {
         return switch (status) {
-            case 401, 403 -> ". Check the apiKey (or FAL_KEY) and authScheme.";
+            case 401, 403 -> noKey ? NO_KEY_SENT : ". Check the apiKey (or FAL_KEY) and authScheme.";
             case 404 -> ". The request id or endpoint id is not known there, or the result has expired.";
             case 422 -> ". The input was rejected; see the details.";
             case 429 -> ". Too many requests: slow down or raise maxRetries.";

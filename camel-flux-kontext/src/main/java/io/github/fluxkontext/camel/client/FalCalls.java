@@ -32,12 +32,19 @@ import org.slf4j.LoggerFactory;
 final class FalCalls implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FalCalls.class);
+    /**
+     * The first retry of a call is a WARN (a refused connection or an overloaded server should not stay silent for the
+     * seconds the retries take), at most one every this many ms per client, so that an outage with a thousand
+     * waiting jobs writes one line, not a thousand; every other retry is a DEBUG.
+     */
+    static final long RETRY_WARN_EVERY_MS = 10_000;
 
     private final FalHttpTransport transport;
     private final RetryPolicy policy;
     private final ScheduledExecutorService scheduler;
     private final Set<Call> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong lastRetryWarning = new AtomicLong(System.currentTimeMillis() - RETRY_WARN_EVERY_MS);
     private volatile boolean closed;
 
     FalCalls(FalHttpTransport transport, RetryPolicy policy, ScheduledExecutorService scheduler) {
@@ -122,6 +129,17 @@ final class FalCalls implements AutoCloseable {
         return cause.getClass().getSimpleName() + (message == null ? "" : " " + message);
     }
 
+    private void logRetry(CallKind kind, FalRequest request, Duration delay, String after, int retry) {
+        long now = System.currentTimeMillis();
+        long last = lastRetryWarning.get();
+        if (retry == 1 && now - last >= RETRY_WARN_EVERY_MS && lastRetryWarning.compareAndSet(last, now)) {
+            LOG.warn("{} {} failed ({}); retrying in {} ms, at most {} times (the next retries within {} s are logged at DEBUG)",
+                    kind, request, after, delay.toMillis(), policy.maxRetries(), RETRY_WARN_EVERY_MS / 1000);
+        } else {
+            LOG.debug("Retrying {} {} in {} ms after {} (retry {} of {})", kind, request, delay.toMillis(), after, retry, policy.maxRetries());
+        }
+    }
+
     /**
      * One call: its attempts, and the retry it may be waiting for. Its state changes under its own
      * lock, so that {@link #abort()} and the next attempt never both proceed: an aborted call is never
@@ -180,8 +198,7 @@ final class FalCalls implements AutoCloseable {
                 }
             }
             retries.incrementAndGet();
-            LOG.debug("Retrying {} {} in {} ms after {} (retry {} of {})", kind, request, delay.get().toMillis(),
-                    cause != null ? cause.toString() : "HTTP " + response.statusCode(), retriesDone + 1, policy.maxRetries());
+            logRetry(kind, request, delay.get(), cause != null ? cause.toString() : "HTTP " + response.statusCode(), retriesDone + 1);
         }
 
         /** close(): a call not under way was certainly not sent (again); one in flight is cancelled, but may have arrived. */

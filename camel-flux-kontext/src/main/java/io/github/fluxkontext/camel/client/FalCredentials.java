@@ -47,6 +47,11 @@ public final class FalCredentials {
         return copy;
     }
 
+    /** Whether no key goes anywhere: every request is sent without {@code Authorization}. */
+    public boolean isEmpty() {
+        return authorizationByOrigin.isEmpty();
+    }
+
     /** The {@code Authorization} value for this origin, or null. */
     String authorizationFor(String origin) {
         return origin == null ? null : authorizationByOrigin.get(origin);

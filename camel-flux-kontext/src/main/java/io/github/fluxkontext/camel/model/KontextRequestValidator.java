@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks a request against FLUX.1 Kontext's input schema before anything is sent, so bad input costs
@@ -43,77 +44,109 @@ public final class KontextRequestValidator {
      * @param task           what the job does (decides the images it takes)
      * @param maxInlineBytes the largest image that may travel inline as a data URI
      * @param inlineLocal    whether local images will be inlined (false when they are uploaded)
-     * @throws FluxKontextValidationException on the first rule broken
+     * @throws FluxKontextValidationException on the first rule broken, naming fal's field
      */
     public static void validate(KontextRequest request, KontextTask task, long maxInlineBytes, boolean inlineLocal) {
+        validate(request, task, maxInlineBytes, inlineLocal, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, naming each field as the user gave it ({@code names} turns fal's field name, e.g. {@code num_images},
+     * into what the message should say, e.g. {@code header CamelFluxKontextNumImages}).
+     *
+     * @throws FluxKontextValidationException on the first rule broken
+     */
+    public static void validate(KontextRequest request, KontextTask task, long maxInlineBytes, boolean inlineLocal,
+                                UnaryOperator<String> names) {
         String prompt = request.prompt();
         if (prompt == null || prompt.isBlank()) {
-            throw new FluxKontextValidationException(KontextRequest.PROMPT, prompt,
+            throw new FluxKontextValidationException(names.apply(KontextRequest.PROMPT), prompt,
                     "a non-blank prompt is required (body String, header CamelFluxKontextPrompt or option prompt)");
         }
-        checkImages(request, task, maxInlineBytes, inlineLocal);
+        checkImages(request, task, maxInlineBytes, inlineLocal, names);
+        checkValues(request, names);
+    }
+
+    /**
+     * Only the fields the request has, and none it must have: for values fixed before any message comes, such as
+     * an endpoint's options, which messages complete (the prompt, the images). An image given here must be a URL.
+     *
+     * @throws FluxKontextValidationException on the first rule broken, the field named by {@code names}
+     */
+    public static void validateGiven(KontextRequest request, long maxInlineBytes, UnaryOperator<String> names) {
+        if (request.image() != null) {
+            checkImage(names.apply(KontextRequest.IMAGE_URL), request.image(), maxInlineBytes, true);
+        }
+        checkValues(request, names);
+    }
+
+    private static void checkValues(KontextRequest request, UnaryOperator<String> names) {
         Double guidance = request.guidanceScale();
         if (guidance != null && !(guidance >= 1.0 && guidance <= 20.0)) {
-            throw new FluxKontextValidationException(KontextRequest.GUIDANCE_SCALE, guidance, "allowed: a number from 1 to 20");
+            throw new FluxKontextValidationException(names.apply(KontextRequest.GUIDANCE_SCALE), guidance, "allowed: a number from 1 to 20");
         }
         Integer numImages = request.numImages();
         if (numImages != null && (numImages < 1 || numImages > MAX_NUM_IMAGES)) {
-            throw new FluxKontextValidationException(KontextRequest.NUM_IMAGES, numImages, "allowed: an integer from 1 to " + MAX_NUM_IMAGES);
+            throw new FluxKontextValidationException(names.apply(KontextRequest.NUM_IMAGES), numImages,
+                    "allowed: an integer from 1 to " + MAX_NUM_IMAGES);
         }
         Long seed = request.seed();
         if (seed != null && (seed < 0 || seed > MAX_SEED)) {
-            throw new FluxKontextValidationException(KontextRequest.SEED, seed, "allowed: an integer from 0 to " + MAX_SEED);
+            throw new FluxKontextValidationException(names.apply(KontextRequest.SEED), seed, "allowed: an integer from 0 to " + MAX_SEED);
         }
-        oneOf(KontextRequest.SAFETY_TOLERANCE, request.safetyTolerance(), SAFETY_TOLERANCES);
-        oneOf(KontextRequest.OUTPUT_FORMAT, request.outputFormat(), OUTPUT_FORMATS);
-        oneOf(KontextRequest.ASPECT_RATIO, request.aspectRatio(), ASPECT_RATIOS);
+        oneOf(names.apply(KontextRequest.SAFETY_TOLERANCE), request.safetyTolerance(), SAFETY_TOLERANCES);
+        oneOf(names.apply(KontextRequest.OUTPUT_FORMAT), request.outputFormat(), OUTPUT_FORMATS);
+        oneOf(names.apply(KontextRequest.ASPECT_RATIO), request.aspectRatio(), ASPECT_RATIOS);
     }
 
-    private static void checkImages(KontextRequest request, KontextTask task, long maxInlineBytes, boolean inlineLocal) {
+    private static void checkImages(KontextRequest request, KontextTask task, long maxInlineBytes, boolean inlineLocal,
+                                    UnaryOperator<String> names) {
+        String imageUrl = names.apply(KontextRequest.IMAGE_URL);
+        String imageUrls = names.apply(KontextRequest.IMAGE_URLS);
         KontextInputImage image = request.image();
         List<KontextInputImage> images = request.images();
         switch (task) {
             case TEXT_TO_IMAGE -> {
                 if (image != null) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URL, image,
+                    throw new FluxKontextValidationException(imageUrl, image,
                             "text-to-image takes no input image; use flux-kontext:edit to edit an image");
                 }
                 if (images != null) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images.size() + " images",
+                    throw new FluxKontextValidationException(imageUrls, images.size() + " images",
                             "text-to-image takes no input image; use flux-kontext:multi to combine images");
                 }
             }
             case EDIT -> {
                 if (images != null) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images.size() + " images",
+                    throw new FluxKontextValidationException(imageUrls, images.size() + " images",
                             "edit takes exactly one image (image_url); use flux-kontext:multi for several");
                 }
                 if (image == null) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URL, null,
+                    throw new FluxKontextValidationException(imageUrl, null,
                             "edit needs exactly one input image: an image body (byte[], File, Path, InputStream),"
                             + " header CamelFluxKontextImageUrl or option imageUrl");
                 }
-                checkImage(KontextRequest.IMAGE_URL, image, maxInlineBytes, inlineLocal);
+                checkImage(imageUrl, image, maxInlineBytes, inlineLocal);
             }
             case MULTI -> {
                 if (image != null) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URL, image,
+                    throw new FluxKontextValidationException(imageUrl, image,
                             "multi takes its images as a list (image_urls: a List body or header CamelFluxKontextImageUrls)");
                 }
                 if (images == null || images.isEmpty()) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images == null ? null : "an empty list",
+                    throw new FluxKontextValidationException(imageUrls, images == null ? null : "an empty list",
                             "multi needs at least one input image: a List body or header CamelFluxKontextImageUrls");
                 }
                 if (images.size() > MAX_INPUT_IMAGES) {
-                    throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS, images.size() + " images",
+                    throw new FluxKontextValidationException(imageUrls, images.size() + " images",
                             "multi takes at most " + MAX_INPUT_IMAGES + " input images");
                 }
                 for (int i = 0; i < images.size(); i++) {
                     if (images.get(i) == null) {
-                        throw new FluxKontextValidationException(KontextRequest.IMAGE_URLS + "[" + i + "]", null,
+                        throw new FluxKontextValidationException(imageUrls + "[" + i + "]", null,
                                 "every entry must be an image URL, a data URI or image bytes");
                     }
-                    checkImage(KontextRequest.IMAGE_URLS + "[" + i + "]", images.get(i), maxInlineBytes, inlineLocal);
+                    checkImage(imageUrls + "[" + i + "]", images.get(i), maxInlineBytes, inlineLocal);
                 }
             }
             default -> throw new IllegalStateException("unknown task " + task);
