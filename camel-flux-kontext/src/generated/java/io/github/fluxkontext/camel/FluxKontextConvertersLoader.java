@@ -44,6 +44,14 @@ public final class FluxKontextConvertersLoader implements TypeConverterLoader, C
     }
 
     private void registerConverters(TypeConverterRegistry registry) {
+        addTypeConverter(registry, byte[].class, io.github.fluxkontext.camel.ImageBytesList.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.github.fluxkontext.camel.FluxKontextConverters.toBytes((io.github.fluxkontext.camel.ImageBytesList) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, io.github.fluxkontext.camel.FluxKontextModel.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = io.github.fluxkontext.camel.FluxKontextConverters.toModel((java.lang.String) value);
@@ -95,6 +103,14 @@ public final class FluxKontextConvertersLoader implements TypeConverterLoader, C
         addTypeConverter(registry, io.github.fluxkontext.camel.client.SubmitRetry.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = io.github.fluxkontext.camel.FluxKontextConverters.toSubmitRetry((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.io.InputStream.class, io.github.fluxkontext.camel.ImageBytesList.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.github.fluxkontext.camel.FluxKontextConverters.toInputStream((io.github.fluxkontext.camel.ImageBytesList) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }
