@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs the simulator from the command line until it is killed.
  *
  * <pre>
- * java -jar camel-flux-kontext-simulator-standalone.jar --port 8080 --key my-key --run-time 2s
+ * java -jar camel-flux-kontext-simulator-standalone.jar --port 8765 --key my-key --run-time 2s
  * </pre>
  */
 public final class FalSimulatorMain {
@@ -61,12 +61,26 @@ public final class FalSimulatorMain {
             sim.close();
             stopped.countDown();
         }, "fal-sim-shutdown"));
-        out.println("fal simulator listening on " + sim.baseUrl()
-                + (sim.apiKey() == null ? " (any key accepted)" : " (key required)"));
-        out.println("Point fal clients at it, e.g. FAL_SIM_URL=" + sim.baseUrl());
-        out.println("Webhook signatures verify with the key at " + sim.jwksUrl());
+        out.print(banner(sim.baseUrl(), sim.jwksUrl(), sim.apiKey() != null));
         out.flush();
         stopped.await();
+    }
+
+    /**
+     * What the simulator prints once it listens: where, and the lines of a Camel application's
+     * {@code application.properties} that point the flux-kontext component at it (the webhook consumer needs the
+     * JWKS URL too, or it asks fal's for keys that never signed the simulator's callbacks). The key itself is not
+     * printed back.
+     */
+    static String banner(String baseUrl, String jwksUrl, boolean keyRequired) {
+        String n = System.lineSeparator();
+        return "fal simulator listening on " + baseUrl + (keyRequired ? " (key required)" : " (any key accepted)") + n
+               + "Point the flux-kontext component at it (application.properties):" + n
+               + "  camel.component.flux-kontext.base-url = " + baseUrl + n
+               + "  camel.component.flux-kontext.api-key = " + (keyRequired ? "<the key given with --key>" : "any-key") + n
+               + "  camel.component.flux-kontext.jwks-url = " + jwksUrl + n
+               + "Other fal clients: use " + baseUrl + " instead of https://queue.fal.run; callbacks are signed with the key at "
+               + jwksUrl + n;
     }
 
     /** The builder for these arguments, or null if help was asked for. */

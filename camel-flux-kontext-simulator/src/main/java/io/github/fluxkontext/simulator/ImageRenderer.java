@@ -125,7 +125,7 @@ final class ImageRenderer {
         shiftColours(img, hueShift(spec.seed(), spec.index()));
         g = graphics(img);
         try {
-            drawBand(g, "Edit: " + spec.prompt(), w, h);
+            drawBand(g, caption(spec), w, h);
         } finally {
             g.dispose();
         }
@@ -144,11 +144,16 @@ final class ImageRenderer {
             String text = "The simulator could not read the input image"
                     + (url == null ? "" : ": " + InputImages.shorten(url));
             drawTextPanel(g, text, w, h * 3 / 4, fontSize);
-            drawBand(g, "Edit: " + spec.prompt(), w, h);
+            drawBand(g, caption(spec), w, h);
         } finally {
             g.dispose();
         }
         return img;
+    }
+
+    /** The band's text: what was asked, as "Edit: ..." or, for multi, "Combine: ...". */
+    static String caption(ImageSpec spec) {
+        return (spec.kind() == EndpointId.Kind.MULTI ? "Combine: " : "Edit: ") + spec.prompt();
     }
 
     /** Hue rotation (as a fraction of the colour wheel) for an edit; differs per seed and image index. */

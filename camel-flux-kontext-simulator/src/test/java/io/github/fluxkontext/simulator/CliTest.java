@@ -2,12 +2,21 @@ package io.github.fluxkontext.simulator;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CliTest {
 
@@ -61,6 +70,38 @@ class CliTest {
         }
         assertThrows(IllegalArgumentException.class,
                 () -> FalSimulatorMain.parse(new String[] {"--webhook-retry-delays", "10ms,soon"}));
+    }
+
+    @Test
+    void theBannerGivesTheComponentPropertiesThatReachTheSimulator() throws Exception {
+        try (FalSimulator sim = FalSimulatorMain.parse(new String[] {"--any-key"}).start()) {
+            Properties component = componentLines(FalSimulatorMain.banner(sim.baseUrl(), sim.jwksUrl(), false));
+
+            assertEquals(sim.baseUrl(), component.getProperty("camel.component.flux-kontext.base-url"));
+            // the key the banner gives is accepted, and the JWKS URL serves the key the callbacks are signed with
+            SimHttp http = new SimHttp(sim, "Key " + component.getProperty("camel.component.flux-kontext.api-key"));
+            http.submitId("fal-ai/flux-pro/kontext/text-to-image", "{\"prompt\":\"banner\"}");
+            HttpResponse<String> jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(component.getProperty("camel.component.flux-kontext.jwks-url"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, jwks.statusCode());
+            assertTrue(jwks.body().contains("\"Ed25519\""), jwks.body());
+        }
+    }
+
+    @Test
+    void theReadmeShowsTheBannerAsPrinted() throws Exception {
+        String banner = FalSimulatorMain.banner("http://127.0.0.1:8765", "http://127.0.0.1:8765/.well-known/jwks.json", false)
+                .replace(System.lineSeparator(), "\n");
+
+        assertTrue(Files.readString(Path.of("README.md")).contains("```\n" + banner + "```"), "README.md shows:\n" + banner);
+    }
+
+    private static Properties componentLines(String banner) throws Exception {
+        Properties properties = new Properties();
+        properties.load(new StringReader(banner.lines().map(String::trim).filter(l -> l.startsWith("camel.component."))
+                .reduce("", (a, b) -> a + b + "\n")));
+        assertEquals(3, properties.size(), banner);
+        return properties;
     }
 
     @Test

@@ -172,6 +172,16 @@ class ImageTest {
         assertTrue(TestImages.saturated(img.getRGB(2, 2) & 0xFFFFFF));
     }
 
+    @Test
+    void theBandSaysWhatWasAsked() {
+        assertEquals("Combine: Put the kite above the house", ImageRenderer.caption(spec(EndpointId.Kind.MULTI, "Put the kite above the house")));
+        assertEquals("Edit: Paint the door blue", ImageRenderer.caption(spec(EndpointId.Kind.EDIT, "Paint the door blue")));
+    }
+
+    private static ImageSpec spec(EndpointId.Kind kind, String prompt) {
+        return new ImageSpec("fal-ai/flux-pro/kontext", kind, prompt, 1, 0, 1, 64, 64, ImageFormat.JPEG, List.of());
+    }
+
     private static void assertColourClose(int expected, int actual) {
         for (int shift : new int[] {16, 8, 0}) {
             int e = (expected >> shift) & 0xFF;
