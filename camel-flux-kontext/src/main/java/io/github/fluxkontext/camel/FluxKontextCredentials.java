@@ -92,7 +92,8 @@ final class FluxKontextCredentials {
         }
         String id = System.getenv("FAL_KEY_ID");
         String secret = System.getenv("FAL_KEY_SECRET");
-        return id != null && secret != null ? id + ":" + secret : null;
+        // blank counts as unset, as for FAL_KEY: an exported empty variable is no key
+        return id != null && !id.isBlank() && secret != null && !secret.isBlank() ? id + ":" + secret : null;
     }
 
     /** {@code Key} for fal's hosts, {@code Bearer} for any other. */
