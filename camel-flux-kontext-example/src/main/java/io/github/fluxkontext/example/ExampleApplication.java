@@ -1,5 +1,8 @@
 package io.github.fluxkontext.example;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +67,15 @@ final class ExampleApplication implements AutoCloseable {
                     // the watch routes key each submit by its input; this ledger outlives the process
                     component.getConfiguration().setLedger(new FileSubmissionLedger(settings.ledgerDir()));
                     LOG.info("Ledger: {} (a restarted watch waits for the jobs it submitted rather than paying again)",
-                            settings.ledgerDir().toAbsolutePath().normalize());
+                            ExampleSettings.shown(settings.ledgerDir()));
                 }
                 if (settings.webhook()) {
+                    requireFreeServerPort(camelMain.getCamelContext());
                     waitForCallbacks(component.getConfiguration());
                 }
                 LOG.info("Routes: {} ({}), images go to {}", settings.routes(),
                         "yaml".equals(settings.routes()) ? YAML_ROUTES : ExampleRoutes.class.getName(),
-                        settings.outputDir().toAbsolutePath().normalize());
+                        ExampleSettings.shown(settings.outputDir()));
             }
 
             @Override
@@ -102,6 +107,28 @@ final class ExampleApplication implements AutoCloseable {
         } catch (Exception | Error e) {
             closeBackend();
             throw e;
+        }
+    }
+
+    /**
+     * Webhook mode needs Camel Main's HTTP server. When its port is taken (by the simulator on 8080, say), Vert.x only
+     * logs a WARN and Camel starts anyway: the callbacks would go to whoever has the port, the jobs would complete by
+     * the background polls, and the run would look fine. So the example does not start, and says why.
+     */
+    private static void requireFreeServerPort(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        int port = Integer.parseInt(properties.resolveProperty("camel.server.port").orElse("8080").trim());
+        String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0").trim();
+        if (port == 0) {
+            return; // a port of the system's choosing is always free
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Vert.x binds: a connection closing (TIME_WAIT) does not count as taken
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("--webhook needs Camel Main's HTTP server, and it cannot listen on port " + port + " ("
+                                            + e.getMessage() + "; another program uses it?). Choose a free one, e.g."
+                                            + " --camel.server.port=8081"); // the reason is in the message: the example prints the innermost cause's
         }
     }
 

@@ -1,6 +1,8 @@
 package io.github.fluxkontext.example;
 
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
@@ -42,6 +44,12 @@ public class ExampleRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // input the component refuses (an empty prompt file, say) was not sent: one line says why, instead of Camel's
+        // stack trace; the exchange still fails, so a watched input moves to .failed
+        onException(FluxKontextValidationException.class)
+                .logExhausted(false)
+                .log(LoggingLevel.WARN, "'${header.ExampleName}' was not sent: ${exception.message}");
+
         from("direct:text-to-image").routeId("text-to-image")
                 .log("text-to-image '${header.ExampleName}': ${bodyOneLine}")
                 .to("flux-kontext:text-to-image?outputType=bytes")

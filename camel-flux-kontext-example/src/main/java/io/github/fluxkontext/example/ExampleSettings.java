@@ -53,6 +53,16 @@ record ExampleSettings(String routes, boolean watch, Path outputDir, Path inputD
                 get(properties, "example.webhook.url", "http://localhost:8080/fal/webhook"));
     }
 
+    /**
+     * A path as the example prints it: relative to the working directory when it lies under it (as the default
+     * output folder does), so that what the example prints is what the README shows on any machine; else absolute.
+     */
+    static Path shown(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        return absolute.startsWith(workingDirectory) && !absolute.equals(workingDirectory) ? workingDirectory.relativize(absolute) : absolute;
+    }
+
     private static String get(PropertiesComponent properties, String key, String defaultValue) {
         return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(defaultValue);
     }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * Runs the example.
  *
@@ -42,8 +44,26 @@ public final class FluxKontextExample {
     private FluxKontextExample() {
     }
 
+    /**
+     * Set by {@code -Prun}: this JVM ends when the process that started it (Maven) ends. Killing Maven does not end
+     * the JVMs it started, and a watch left behind would go on reading input/ and submitting (billed) jobs.
+     */
+    static final String EXIT_WITH_PARENT = "example.exit-with-parent";
+
     public static void main(String[] args) throws Exception {
+        if (Boolean.getBoolean(EXIT_WITH_PARENT)) {
+            exitWithParent();
+        }
         System.exit(run(args, System.getenv(), System.out));
+    }
+
+    /** Ends this JVM (shutdown hooks included: watch mode stops Camel and the simulator) once its parent process is gone. */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            LoggerFactory.getLogger("io.github.fluxkontext.example").warn("The process that started the example (pid {}) has ended:"
+                                                                          + " stopping the example too", parent.pid());
+            System.exit(143);
+        }));
     }
 
     /** Runs the example; the exit code is 0 when every job succeeded (or watch mode ended normally). */
@@ -74,8 +94,8 @@ public final class FluxKontextExample {
             return 1;
         }
         if (app.settings().watch()) {
-            out.println("Watching " + app.settings().inputDir().toAbsolutePath().normalize() + " (text-to-image/*.txt, edit/<image> + <name>.txt);"
-                        + " images go to " + app.settings().outputDir().toAbsolutePath().normalize() + ". Ctrl+C stops.");
+            out.println("Watching " + ExampleSettings.shown(app.settings().inputDir()) + " (text-to-image/*.txt, edit/<image> + <name>.txt);"
+                        + " images go to " + ExampleSettings.shown(app.settings().outputDir()) + ". Ctrl+C stops.");
             app.awaitShutdown();
             return 0;
         }
@@ -111,11 +131,11 @@ public final class FluxKontextExample {
         List<Path> files = outcomes.stream().flatMap(o -> o.files().stream()).toList();
         out.println();
         out.printf("Done in %.1f s: %d of %d jobs succeeded, %d image file(s) in %s%n", took.toMillis() / 1000.0, ok,
-                outcomes.size(), files.size(), outputDir.toAbsolutePath().normalize());
+                outcomes.size(), files.size(), ExampleSettings.shown(outputDir));
         for (SampleJobs.Outcome outcome : outcomes) {
             String label = String.format("  %-14s %-16s", outcome.job().operation(), outcome.job().name());
             if (outcome.succeeded()) {
-                outcome.files().forEach(file -> out.println(label + " " + file.toAbsolutePath().normalize()));
+                outcome.files().forEach(file -> out.println(label + " " + ExampleSettings.shown(file)));
             } else {
                 out.println(label + " FAILED: " + outcome.failure());
             }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static io.github.fluxkontext.example.ExampleTestSupport.assertImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Settings from the environment, as a container or a CI job would give them. */
@@ -52,7 +53,7 @@ class EnvironmentOverrideTest {
         env.remove("FAL_KEY_SECRET");
         env.remove(Backend.BASE_URL_VARIABLE);
         env.put("CAMEL_COMPONENT_FLUX_KONTEXT_OUTPUT_FORMAT", "png");
-        env.put("EXAMPLE_OUTPUT_DIR", out.toString());
+        env.put("EXAMPLE_OUTPUT_DIR", "images"); // relative to the working directory, as the default output is
         env.put("EXAMPLE_ROUTES", "yaml");
         env.put("EXAMPLE_SIMULATOR_QUEUE_TIME", "20ms");
         env.put("EXAMPLE_SIMULATOR_RUN_TIME", "50ms");
@@ -74,13 +75,15 @@ class EnvironmentOverrideTest {
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("Backend: the fal simulator in this JVM"), output);
         assertTrue(output.contains("Routes: yaml"), output);
-        assertTrue(output.contains("5 of 5 jobs succeeded, 5 image file(s) in " + out.toAbsolutePath()), output);
+        // paths under the working directory are printed relative to it: no machine's absolute paths in what users read
+        assertTrue(output.contains("5 of 5 jobs succeeded, 5 image file(s) in images\n"), output);
+        assertFalse(output.contains(dir.toAbsolutePath().toString()), output);
         try (Stream<Path> files = Files.walk(out)) {
             List<Path> images = files.filter(Files::isRegularFile).sorted().toList();
             assertEquals(5, images.size(), images.toString());
             for (Path image : images) {
                 assertTrue(image.toString().endsWith(".png"), image.toString());
-                assertTrue(output.contains(image.toAbsolutePath().toString()), "the summary names " + image);
+                assertTrue(output.contains(" " + dir.relativize(image) + "\n"), "the summary names " + image);
             }
         }
         assertImage(out.resolve("text-to-image/teapot-1.png"), "png", 128, 128);

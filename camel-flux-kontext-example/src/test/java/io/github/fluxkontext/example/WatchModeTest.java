@@ -8,12 +8,14 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 
 import io.github.fluxkontext.camel.ledger.FileSubmissionLedger;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.FalSimulator;
 import org.apache.camel.ServiceStatus;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -78,13 +80,17 @@ class WatchModeTest {
     @ValueSource(strings = { "java", "yaml" })
     void aFailedJobMovesItsInputAsideAndIsNotRepeated(String routes) throws Exception {
         Path in = dir.resolve("input");
-        try (ExampleApplication app = watching(routes)) {
+        try (ExampleApplication app = watching(routes); LogCapture log = new LogCapture()) {
             Path blank = in.resolve("text-to-image/blank.txt");
             Files.createDirectories(blank.getParent());
             Files.writeString(blank, "   \n", StandardCharsets.UTF_8);
 
             await().atMost(PATIENCE).until(() -> Files.exists(in.resolve("text-to-image/.failed/blank.txt")));
             assertEquals(0, app.backend().simulator().journal().count(FalOperation.SUBMIT), "a blank prompt fails before any call");
+            // one clear line, not Camel's stack trace
+            assertEquals(List.of("'blank' was not sent: Invalid prompt: ''; a non-blank prompt is required (body String, header"
+                                 + " CamelFluxKontextPrompt or option prompt)"), log.messages(Level.WARN, "was not sent"));
+            assertTrue(log.atLeast(Level.WARN).stream().allMatch(e -> e.getThrown() == null), "no stack trace: " + log.atLeast(Level.WARN));
         }
     }
 

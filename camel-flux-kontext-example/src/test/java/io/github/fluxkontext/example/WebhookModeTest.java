@@ -1,9 +1,13 @@
 package io.github.fluxkontext.example;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -22,6 +26,7 @@ import static io.github.fluxkontext.example.ExampleTestSupport.freePort;
 import static io.github.fluxkontext.example.ExampleTestSupport.noKeyEnvironment;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,5 +71,30 @@ class WebhookModeTest {
             FluxKontextWebhookConsumer consumer = (FluxKontextWebhookConsumer) app.context().getRoute("webhook").getConsumer();
             assertEquals(5, consumer.getCallbacksCompletingWaits());
         }
+    }
+
+    @ParameterizedTest(name = "{0} routes")
+    @ValueSource(strings = { "java", "yaml" })
+    void withItsPortTakenWebhookModeStopsAndSaysWhy(String routes) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Properties settings = fastSettings(routes, dir.resolve("output"), dir.resolve("input"));
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            String[] args = { "--webhook", "--camel.server.port=" + taken.getLocalPort() };
+
+            int exit = FluxKontextExample.run(withSettings(args, settings), noKeyEnvironment(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+            String output = printed.toString(StandardCharsets.UTF_8);
+            assertEquals(1, exit, output);
+            assertTrue(output.contains("Cannot start the example: --webhook needs Camel Main's HTTP server, and it cannot listen on port "
+                                       + taken.getLocalPort()), output);
+            assertFalse(output.contains("jobs succeeded"), "no jobs run: " + output);
+        }
+    }
+
+    /** Program arguments that also carry the test's settings (as --key=value). */
+    private static String[] withSettings(String[] args, Properties settings) {
+        List<String> all = new ArrayList<>(List.of(args));
+        settings.forEach((key, value) -> all.add("--" + key + "=" + value));
+        return all.toArray(String[]::new);
     }
 }
