@@ -96,6 +96,17 @@ class ReadmeSnippetsTest {
         }
     }
 
+    static class SeveralImages extends RouteBuilder {
+        @Override
+        public void configure() {
+            from("direct:variants")
+                .to("flux-kontext:text-to-image?outputType=bytes&numImages=4")
+                .split(body())
+                    .setHeader("CamelFileName", simple("${header.CamelFluxKontextRequestId}-${exchangeProperty.CamelSplitIndex}.jpg"))
+                    .to("file:output");
+        }
+    }
+
     static class Multi extends RouteBuilder {
         @Override
         public void configure() {
@@ -114,7 +125,11 @@ class ReadmeSnippetsTest {
 
             from("direct:status")
                 .to("flux-kontext:status")
-                .log("${header.CamelFluxKontextStatus}, queue position ${header.CamelFluxKontextQueuePosition}");
+                .choice()
+                    .when(header("CamelFluxKontextQueuePosition").isNotNull())
+                        .log("${header.CamelFluxKontextStatus}, queue position ${header.CamelFluxKontextQueuePosition}")
+                    .otherwise()
+                        .log("${header.CamelFluxKontextStatus}");
 
             from("direct:fetch")
                 .to("flux-kontext:result?outputType=bytes")
@@ -231,6 +246,20 @@ class ReadmeSnippetsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = { "java", "yaml" })
+    void severalImagesAreSplitIntoFiles(String dsl) throws Exception {
+        start(dsl, new SeveralImages(), "direct:variants");
+
+        template.requestBody("direct:variants", "Four foxes");
+
+        String requestId = FAL.simulator().journal().entries(FalOperation.SUBMIT).get(0).requestId();
+        for (int i = 0; i < 4; i++) {
+            assertImage(dir.resolve("output/" + requestId + "-" + i + ".jpg"), "jpeg", 1024, 1024);
+        }
+        assertEquals(4, files(dir.resolve("output")).size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "java", "yaml" })
     void multi(String dsl) throws Exception {
         start(dsl, new Multi(), "direct:combine");
 
@@ -255,6 +284,11 @@ class ReadmeSnippetsTest {
 
         template.requestBody("direct:fetch", requestId);
         assertTrue(onlyFile(dir.resolve("output")).getFileName().toString().startsWith(requestId), "named after the job");
+        try (LogCapture log = new LogCapture()) {
+            template.requestBody("direct:status", requestId, KontextJob.class);
+            // a job out of the queue has no queue position: the line says only its status
+            assertEquals(List.of("COMPLETED"), log.messages(org.apache.logging.log4j.Level.INFO, "COMPLETED"));
+        }
 
         Exchange cancelled = template.request("direct:cancel", e -> e.getMessage().setBody(requestId));
         assertInstanceOf(KontextCancellation.class, cancelled.getMessage().getBody());
@@ -374,14 +408,20 @@ class ReadmeSnippetsTest {
         // the snippets' relative folders, under this test's directory
         for (RouteDefinition route : context.getRouteDefinitions()) {
             route.getInput().setUri(route.getInput().getUri().replace("file:inbox", "file:" + dir.resolve("inbox")));
-            for (ProcessorDefinition<?> step : route.getOutputs()) {
-                if (step instanceof ToDefinition to && to.getUri().equals("file:output")) {
-                    to.setUri("file:" + dir.resolve("output"));
-                }
-            }
+            redirectOutput(route.getOutputs());
         }
         context.start();
         template = context.createProducerTemplate();
+    }
+
+    /** Every file:output step, nested ones (in a split) too, writes under this test's directory. */
+    private void redirectOutput(List<ProcessorDefinition<?>> steps) {
+        for (ProcessorDefinition<?> step : steps) {
+            if (step instanceof ToDefinition to && to.getUri().equals("file:output")) {
+                to.setUri("file:" + dir.resolve("output"));
+            }
+            redirectOutput(step.getOutputs());
+        }
     }
 
     /** The code blocks of the README's "Using the component" section (other sections are free to show other code). */
