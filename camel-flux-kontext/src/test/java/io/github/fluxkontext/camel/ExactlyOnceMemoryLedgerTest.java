@@ -1,7 +1,12 @@
 package io.github.fluxkontext.camel;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.fluxkontext.camel.ledger.LedgerEntry;
 import io.github.fluxkontext.camel.ledger.LedgerState;
 import io.github.fluxkontext.camel.ledger.LedgerStoreException;
 import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
@@ -13,7 +18,9 @@ import io.github.fluxkontext.camel.model.KontextResult;
 import org.junit.jupiter.api.Test;
 
 import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,6 +99,52 @@ class ExactlyOnceMemoryLedgerTest extends ExactlyOnceContract {
                 KontextResult.class);
         assertNotEquals(first.requestId(), otherComponent.requestId(), "another component keeps a ledger of its own");
         assertEquals(2, submits());
+    }
+
+    @Test
+    void aFailingPurgeRunsOffTheCallersThreadAndFailsNoSubmit() {
+        AtomicReference<String> purgedOn = new AtomicReference<>();
+        observed.failPurges().onPurge(() -> purgedOn.set(Thread.currentThread().getName()));
+        // the earlier stores of this ledger: the claim below is the one that makes a purge due
+        for (int i = 1; i < 1024; i++) {
+            ledger.putIfAbsent(LedgerEntry.submitting("earlier-" + i, T2I_ID, Duration.ofHours(1), Clock.systemUTC()));
+        }
+        assertFalse(ledger.purgeDue());
+
+        KontextResult result = template.requestBodyAndHeaders(T2I, "a fox", key("order-1"), KontextResult.class);
+
+        assertEquals(result.requestId(), ledger.get("order-1").orElseThrow().requestId());
+        assertEquals(1, submits());
+        FluxKontextEndpoint endpoint = context.getEndpoint(T2I, FluxKontextEndpoint.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.getLedgerPurgeFailures() == 1);
+        assertEquals(1, observed.purges());
+        assertTrue(purgedOn.get().endsWith("FluxKontextLedger"), "purged on " + purgedOn.get());
+    }
+
+    @Test
+    void ledgerTtlShorterThanASubmitAndItsWaitIsRefusedWhenTheEndpointStarts() {
+        Exception e = assertThrows(Exception.class, () -> context.getEndpoint(T2I + "?ledgerTtl=5m&timeout=10m"));
+
+        String message = rootMessage(e);
+        assertTrue(message.startsWith("Option ledgerTtl (300000 ms) must be longer than a submit and its wait can take here"), message);
+        for (String option : List.of("timeout (600000 ms)", "maxRetries", "requestTimeout", "connectTimeout", "retryDelay", "maxRetryDelay")) {
+            assertTrue(message.contains(option), option + " in: " + message);
+        }
+        // what the floor is made of: each option moves it
+        assertThrows(Exception.class, () -> context.getEndpoint(T2I + "?ledgerTtl=12m&timeout=10m&requestTimeout=1m"));
+        context.getEndpoint(T2I + "?ledgerTtl=12m&timeout=10m&requestTimeout=10s&maxRetries=1");
+        assertThrows(Exception.class, () -> context.getEndpoint(T2I + "?ledgerTtl=12m&timeout=10m&requestTimeout=10s&maxRetries=1"
+                                                                  + "&imageUpload=fal-storage"));
+        // a call that submits nothing keeps no entry
+        context.getEndpoint("flux-kontext:result?ledgerTtl=5m&timeout=10m");
+    }
+
+    @Test
+    void ledgerLeaseMustBeAtLeast100Ms() {
+        FluxKontextConfiguration configuration = new FluxKontextConfiguration();
+        configuration.setLedgerLease(99);
+        assertEquals("Option ledgerLease must be 100 ms to 3650 days (renewed every third of it), was 99 ms",
+                assertThrows(IllegalArgumentException.class, configuration::validate).getMessage());
     }
 
     @Test
