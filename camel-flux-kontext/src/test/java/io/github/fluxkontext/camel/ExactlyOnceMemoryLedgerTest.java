@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.fluxkontext.camel.ledger.LedgerEntry;
@@ -14,7 +16,11 @@ import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextTransportException;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.simulator.FalOperation;
+import io.github.fluxkontext.simulator.Fault;
+import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
@@ -99,6 +105,44 @@ class ExactlyOnceMemoryLedgerTest extends ExactlyOnceContract {
                 KontextResult.class);
         assertNotEquals(first.requestId(), otherComponent.requestId(), "another component keeps a ledger of its own");
         assertEquals(2, submits());
+    }
+
+    /**
+     * The submit waits for the one pooled connection (held by a slow status call) and then for a slow answer: 3 s
+     * from its claim, each wait within requestTimeout, past what a submit was once assumed to take at most
+     * (connectTimeout plus requestTimeout: 2.1 s). A redelivery in between finds the claim renewed: one job.
+     */
+    @Test
+    void aSubmitWaitingForAPooledConnectionKeepsItsClaim() throws Exception {
+        FluxKontextComponent pooled = new FluxKontextComponent();
+        // the test's defaults and ledger
+        pooled.setConfiguration(context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration().copy());
+        pooled.setMaxOpenStreams(0); // no room for status streams: the pool is the one connection
+        context.addComponent("flux-kontext-pooled", pooled);
+        String connections = "?maxTotalConnections=1&connectionsPerRoute=1&connectTimeout=100&requestTimeout=2000&maxRetries=0";
+        String submit = "flux-kontext-pooled:text-to-image" + connections + "&resubmitUnanswered=true&ledgerLease=300";
+        long assumedLongestSubmit = 100 + 2000;
+        KontextJob job = template.requestBody(T2I + "?waitForResult=false", "another job", KontextJob.class);
+
+        sim().faults().add(Fault.on(FalOperation.STATUS).delay(Duration.ofMillis(1500)));
+        CompletableFuture<Object> holder = template.asyncRequestBodyAndHeader("flux-kontext-pooled:status" + connections, null,
+                FluxKontextConstants.REQUEST_ID, job.requestId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim().faults().injected() == 1); // it holds the connection
+        sim().faults().add(Fault.on(FalOperation.SUBMIT).delay(Duration.ofMillis(1500)));
+        long claimed = System.nanoTime();
+        CompletableFuture<KontextResult> first = template.asyncRequestBodyAndHeaders(submit, "a fox", key("order-1"), KontextResult.class);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> (System.nanoTime() - claimed) / 1_000_000 > assumedLongestSubmit + 100);
+        assertEquals(LedgerState.SUBMITTING, ledger.get("order-1").orElseThrow().state(), "the submit is still under way");
+        Exchange late = deliver(submit, "a fox", "order-1");
+
+        FluxKontextTransportException e = assertInstanceOf(FluxKontextTransportException.class, late.getException());
+        assertTrue(e.isOutcomeUnknown() && e.getMessage().contains("still holds its claim"), e.getMessage());
+        KontextResult result = first.get(20, TimeUnit.SECONDS);
+        holder.get(20, TimeUnit.SECONDS);
+        assertEquals(2, jobsCreated(), "the other job and this key's: one bill for the key");
+        assertEquals(result.requestId(), ledger.get("order-1").orElseThrow().requestId());
+        assertTrue(observed.renewals() > 0);
     }
 
     @Test
