@@ -70,6 +70,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "ledger": getOrCreateConfiguration(target).setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerlease":
+        case "ledgerLease": getOrCreateConfiguration(target).setLedgerLease(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "ledgerttl":
         case "ledgerTtl": getOrCreateConfiguration(target).setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": getOrCreateConfiguration(target).setLogs(property(camelContext, boolean.class, value)); return true;
@@ -194,6 +196,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerlease":
+        case "ledgerLease": return long.class;
         case "ledgerttl":
         case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
@@ -319,6 +323,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "ledger": return getOrCreateConfiguration(target).getLedger();
+        case "ledgerlease":
+        case "ledgerLease": return getOrCreateConfiguration(target).getLedgerLease();
         case "ledgerttl":
         case "ledgerTtl": return getOrCreateConfiguration(target).getLedgerTtl();
         case "logs": return getOrCreateConfiguration(target).isLogs();

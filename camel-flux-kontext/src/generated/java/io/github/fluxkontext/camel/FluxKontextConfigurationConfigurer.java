@@ -56,6 +56,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "jwksurl":
         case "jwksUrl": target.setJwksUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "ledger": target.setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerlease":
+        case "ledgerLease": target.setLedgerLease(property(camelContext, long.class, value)); return true;
         case "ledgerttl":
         case "ledgerTtl": target.setLedgerTtl(property(camelContext, long.class, value)); return true;
         case "logs": target.setLogs(property(camelContext, boolean.class, value)); return true;
@@ -163,6 +165,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "jwksurl":
         case "jwksUrl": return java.lang.String.class;
         case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerlease":
+        case "ledgerLease": return long.class;
         case "ledgerttl":
         case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
@@ -271,6 +275,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "jwksurl":
         case "jwksUrl": return target.getJwksUrl();
         case "ledger": return target.getLedger();
+        case "ledgerlease":
+        case "ledgerLease": return target.getLedgerLease();
         case "ledgerttl":
         case "ledgerTtl": return target.getLedgerTtl();
         case "logs": return target.isLogs();

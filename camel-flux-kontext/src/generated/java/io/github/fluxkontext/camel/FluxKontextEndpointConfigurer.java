@@ -64,6 +64,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "ledger": target.getConfiguration().setLedger(property(camelContext, io.github.fluxkontext.camel.ledger.SubmissionLedger.class, value)); return true;
+        case "ledgerlease":
+        case "ledgerLease": target.getConfiguration().setLedgerLease(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "ledgerttl":
         case "ledgerTtl": target.getConfiguration().setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": target.getConfiguration().setLogs(property(camelContext, boolean.class, value)); return true;
@@ -179,6 +181,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "ledger": return io.github.fluxkontext.camel.ledger.SubmissionLedger.class;
+        case "ledgerlease":
+        case "ledgerLease": return long.class;
         case "ledgerttl":
         case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
@@ -295,6 +299,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "ledger": return target.getConfiguration().getLedger();
+        case "ledgerlease":
+        case "ledgerLease": return target.getConfiguration().getLedgerLease();
         case "ledgerttl":
         case "ledgerTtl": return target.getConfiguration().getLedgerTtl();
         case "logs": return target.getConfiguration().isLogs();

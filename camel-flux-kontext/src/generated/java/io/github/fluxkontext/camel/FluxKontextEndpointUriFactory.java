@@ -23,7 +23,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(59);
+        Set<String> props = new HashSet<>(60);
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -45,6 +45,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("jwksUrl");
         props.add("lazyStartProducer");
         props.add("ledger");
+        props.add("ledgerLease");
         props.add("ledgerTtl");
         props.add("logs");
         props.add("maxDownloadSize");

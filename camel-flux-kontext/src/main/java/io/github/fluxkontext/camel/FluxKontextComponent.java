@@ -41,6 +41,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private SubmissionLedger defaultLedger;
     private FluxKontextHttpClients httpClients;
     private JobSlots slots;
+    private LedgerUpkeep ledgerUpkeep;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openStreams = new AtomicInteger();
     private final RunTimes runTimes = new RunTimes();
@@ -71,7 +72,9 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             }
             threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
             httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
-            slots = new JobSlots(maxConcurrentJobs, threads.scheduler(), threads.internal());
+            // a queued exchange gets its place on a route thread: its submit then reads local input files, which blocks
+            slots = new JobSlots(maxConcurrentJobs, threads.scheduler(), threads.routes());
+            ledgerUpkeep = new LedgerUpkeep(threads.scheduler(), threads.ledger());
         }
         return threads;
     }
@@ -80,6 +83,17 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     synchronized JobSlots slots() {
         threads();
         return slots;
+    }
+
+    /** The ledger's upkeep (lease renewals, purges) the endpoints share; made with the threads. */
+    synchronized LedgerUpkeep ledgerUpkeep() {
+        threads();
+        return ledgerUpkeep;
+    }
+
+    /** Purges of expired ledger entries that failed since the component started (each was logged). */
+    public synchronized long getLedgerPurgeFailures() {
+        return ledgerUpkeep == null ? 0 : ledgerUpkeep.purgeFailures();
     }
 
     /** The places, or null when the component has not started them (for monitoring: never starts them). */
@@ -173,6 +187,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
                 threads = null;
                 httpClients = null;
                 slots = null;
+                ledgerUpkeep = null;
             }
         }
         super.doStop();
@@ -234,7 +249,9 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
      * Beyond it, exchanges wait for a place in a fair queue, holding no thread; that wait counts against
      * their timeout, and a stop fails them with FluxKontextStoppedException (nothing was sent). It bounds cost,
      * memory and your own concurrency at fal (fal queues above an account's limit anyway). A submit with
-     * waitForResult=false holds its place only until fal answered it.
+     * waitForResult=false holds its place only until fal answered it. Every job waited for counts: one the
+     * ledger knew (a message delivered again) and a flux-kontext:result wait take a place at once, even beyond the
+     * limit, as their job exists already; new submits then wait until fewer than this many jobs are in flight.
      */
     public void setMaxConcurrentJobs(int maxConcurrentJobs) {
         this.maxConcurrentJobs = maxConcurrentJobs;

@@ -33,6 +33,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /** Far beyond any redelivery window, and well within the epoch milliseconds the ledgers store. */
     static final Duration MAX_LEDGER_TTL = Duration.ofDays(3650);
+    /** Renewed every third of it: shorter, a renewal would have to come faster than many stores answer. */
+    static final long MIN_LEDGER_LEASE_MS = 100;
 
     @UriParam(label = "producer", enums = "pro,max", defaultValue = "pro")
     private FluxKontextModel model = FluxKontextModel.PRO;
@@ -112,6 +114,8 @@ public class FluxKontextConfiguration implements Cloneable {
     private SubmissionLedger ledger;
     @UriParam(label = "producer", defaultValue = "86400000", javaType = "java.time.Duration")
     private long ledgerTtl = 86400000;
+    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
+    private long ledgerLease = 30000;
     @UriParam(label = "producer", defaultValue = "false")
     private boolean resubmitUnanswered = false;
     @UriParam(label = "common", defaultValue = "https://queue.fal.run")
@@ -624,10 +628,27 @@ public class FluxKontextConfiguration implements Cloneable {
     /**
      * How long a key stays in the ledger: a message that comes again with the same key within it does not submit
      * again, one that comes later submits anew. Make it longer than the time within which the source may deliver
-     * a message again.
+     * a message again. It must be longer than a submit and its wait can take (timeout plus the submit's attempts),
+     * else the endpoint does not start.
      */
     public void setLedgerTtl(long ledgerTtl) {
         this.ledgerTtl = ledgerTtl;
+    }
+
+    public long getLedgerLease() {
+        return ledgerLease;
+    }
+
+    /**
+     * How long the claim of a keyed submit that fal has not answered yet holds without being renewed: the instance
+     * that sends renews it every third of this for as long as the submit is under way (the wait for a place and a
+     * connection, the upload, every attempt and retry delay, the write of the answer). Another instance
+     * (resubmitUnanswered=true) may take the key over only once the claim has lapsed, measured by the ledger's
+     * clock (the database's, the file system's). Longer: safer against a stalled instance or a slow ledger;
+     * shorter: the keys of a crashed instance free sooner. At least 100 ms.
+     */
+    public void setLedgerLease(long ledgerLease) {
+        this.ledgerLease = ledgerLease;
     }
 
     public boolean isResubmitUnanswered() {
@@ -639,8 +660,8 @@ public class FluxKontextConfiguration implements Cloneable {
      * broke, before fal's answer came): with false it fails with a FluxKontextTransportException whose
      * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
      * did create a job. Of several such messages at once only one submits. A submit that may still be under way
-     * (sent more recently than the longest a submit takes here: its attempts' connect and request timeouts plus
-     * the retry delays, and with maxConcurrentJobs the wait for a place, up to the timeout) is never submitted again.
+     * is never submitted again: its sender renews its claim while it is (ledgerLease), and only a claim that has
+     * lapsed, by the ledger's clock, is taken over.
      */
     public void setResubmitUnanswered(boolean resubmitUnanswered) {
         this.resubmitUnanswered = resubmitUnanswered;
@@ -837,6 +858,10 @@ public class FluxKontextConfiguration implements Cloneable {
             throw new IllegalArgumentException("Option ledgerTtl must be at most " + MAX_LEDGER_TTL.toDays() + " days, was "
                                                + ledgerTtl + " ms");
         }
+        if (ledgerLease < MIN_LEDGER_LEASE_MS || ledgerLease > MAX_LEDGER_TTL.toMillis()) {
+            throw new IllegalArgumentException("Option ledgerLease must be " + MIN_LEDGER_LEASE_MS + " ms to " + MAX_LEDGER_TTL.toDays()
+                                               + " days (renewed every third of it), was " + ledgerLease + " ms");
+        }
         if (maxRetries < 0) {
             throw new IllegalArgumentException("Option maxRetries must be 0 or more, was " + maxRetries);
         }
@@ -862,6 +887,9 @@ public class FluxKontextConfiguration implements Cloneable {
      */
     void validateFor(FluxKontextOperation operation) {
         validate();
+        if (operation.submits()) {
+            requireLedgerTtlOutlivesTheWait();
+        }
         if (operation.isConsumer()) {
             if (path == null || !path.matches("/[A-Za-z0-9._~/-]*")) {
                 throw new IllegalArgumentException("Option path must be an HTTP path starting with '/', of letters, digits and"
@@ -904,6 +932,40 @@ public class FluxKontextConfiguration implements Cloneable {
             fixed.image(KontextInputImage.fromUrl(imageUrl));
         }
         KontextRequestValidator.validateGiven(fixed.build(), maxInlineImageSize, InputField::asOption);
+    }
+
+    /**
+     * A key's entry must outlive everything its first delivery may still do: a message delivered again after the
+     * entry expired would submit again. That is the wait (the timeout, which bounds the wait for a
+     * maxConcurrentJobs place and for the job) plus the submit's own calls.
+     */
+    private void requireLedgerTtlOutlivesTheWait() {
+        long submit = longestSubmitMillis();
+        long floor = timeout + submit;
+        if (ledgerTtl <= floor) {
+            throw new IllegalArgumentException("Option ledgerTtl (" + ledgerTtl + " ms) must be longer than a submit and its wait can"
+                                               + " take here, " + floor + " ms: timeout (" + timeout + " ms), which bounds the wait"
+                                               + " for a maxConcurrentJobs place and for the job, plus the submit's own calls ("
+                                               + submit + " ms: maxRetries (" + maxRetries + ") + 1 attempts of up to requestTimeout ("
+                                               + requestTimeout + " ms) for a pooled connection, connectTimeout (" + connectTimeout
+                                               + " ms) and requestTimeout for the answer, and maxRetries delays of up to the larger of"
+                                               + " retryDelay (" + retryDelay + " ms) and maxRetryDelay (" + maxRetryDelay + " ms)"
+                                               + (imageUpload == ImageUpload.FAL_STORAGE ? "; three times over with imageUpload=fal-storage" : "")
+                                               + "). A message delivered again after its key's entry expired would submit again: set"
+                                               + " ledgerTtl above " + floor + " ms (it defaults to 24h), or shorten those options");
+        }
+    }
+
+    /**
+     * The longest one submit takes here as far as options bound it, from its claim to fal's last answer: per attempt
+     * the wait for a pooled connection (requestTimeout), the connect and the answer (requestTimeout, which an answer
+     * trickling in can outlast: the lease covers that); the retry delays between attempts (Retry-After included,
+     * capped at the larger of retryDelay and maxRetryDelay); with fal-storage the upload's two calls before it.
+     */
+    long longestSubmitMillis() {
+        long attempt = 2 * requestTimeout + connectTimeout;
+        long call = (maxRetries + 1L) * attempt + maxRetries * Math.max(retryDelay, maxRetryDelay);
+        return imageUpload == ImageUpload.FAL_STORAGE ? 3 * call : call;
     }
 
     /** The fal endpoint id of an operation: the endpointId option, else the operation's for the model. */

@@ -51,6 +51,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     private final JobStatistics statistics = new JobStatistics();
     private volatile FluxKontextThreads threads;
     private volatile JobSlots slots;
+    private volatile LedgerUpkeep ledgerUpkeep;
     private volatile Runnable removeMeters;
     private volatile CloseableHttpAsyncClient sharedHttpClient;
     private volatile FalClient client;
@@ -99,6 +100,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         FluxKontextComponent component = getComponent();
         threads = component.threads();
         slots = component.slots();
+        ledgerUpkeep = component.ledgerUpkeep();
         CloseableHttpAsyncClient http = configuration.getHttpClient();
         if (http == null) {
             sharedHttpClient = component.httpClients().acquire(configuration);
@@ -183,6 +185,11 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return slots;
     }
 
+    /** The ledger's upkeep (lease renewals, purges); null before the endpoint starts. */
+    LedgerUpkeep ledgerUpkeep() {
+        return ledgerUpkeep;
+    }
+
     /** How many exchanges are waiting for a job right now. */
     @ManagedAttribute(description = "Exchanges waiting for their jobs now")
     public int getWaitingJobs() {
@@ -234,6 +241,12 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     public int getQueuedForAPlace() {
         JobSlots current = slots;
         return current == null ? 0 : current.queued();
+    }
+
+    @ManagedAttribute(description = "Purges of expired submission ledger entries that failed, over the component's endpoints"
+                                    + " (no submit failed for them)")
+    public long getLedgerPurgeFailures() {
+        return getComponent().getLedgerPurgeFailures();
     }
 
     @ManagedAttribute(description = "The queue API's base URL")

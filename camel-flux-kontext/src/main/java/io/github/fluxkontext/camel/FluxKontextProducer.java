@@ -86,7 +86,8 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         String endpointId = endpoint.getFalEndpointId();
         FalClient client = endpoint.getClient();
         // with an idempotency key, a job the ledger knows is continued with instead of submitted again; a new
-        // submit first waits for one of the maxConcurrentJobs places, then prepares its input
+        // submit first waits for one of the maxConcurrentJobs places, then prepares its input (where blocking is
+        // allowed: the caller's thread, or the route thread that handed it a place)
         guard.submit(exchange.getMessage(), endpointId,
                 () -> endpoint.slots().acquire(Duration.ofMillis(config.getTimeout()), endpoint).thenCompose(slot -> {
                     completion.hold(slot);
@@ -106,6 +107,9 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                     // the request id goes on the exchange before anything else can fail: a submitted job is never lost
                     FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
                     if (config.isWaitForResult()) {
+                        if (!submission.justSubmitted()) {
+                            completion.hold(endpoint.slots().take()); // a job in flight counts, and it runs already: no queue
+                        }
                         endpoint.startWait(completion, job, endpoint.waitStrategy(submission.justSubmitted()));
                     } else {
                         completion.complete(message -> message.setBody(job), null);
@@ -120,11 +124,19 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         });
     }
 
-    /** With waitForResult the job is awaited (from its first status poll on); else it must have completed. */
+    /**
+     * With waitForResult the job is awaited (from its first status poll on), holding a maxConcurrentJobs place
+     * taken at once (the job runs already); else it must have completed.
+     */
     private void result(ExchangeCompletion completion) {
         KontextJob job = jobOf(completion.exchange());
         FluxKontextOutput.jobHeaders(completion.exchange().getMessage(), job);
-        endpoint.startWait(completion, job, config.isWaitForResult() ? endpoint.waitStrategy(false) : PollWait.now(endpoint, true));
+        if (config.isWaitForResult()) {
+            completion.hold(endpoint.slots().take());
+            endpoint.startWait(completion, job, endpoint.waitStrategy(false));
+        } else {
+            endpoint.startWait(completion, job, PollWait.now(endpoint, true));
+        }
     }
 
     private CompletableFuture<Consumer<Message>> cancel(Exchange exchange) {

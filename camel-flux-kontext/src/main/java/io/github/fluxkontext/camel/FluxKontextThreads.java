@@ -33,7 +33,12 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * {@value #STALL_CHECK_MS} ms apart (routes blocked), the pool grows by {@code routeThreads} at a time up to
  * {@code maxRouteThreads} (default 100), and shrinks back once the queue is empty. Beyond that, completed
  * exchanges wait in order for a free thread; the component's own work goes on
- * undisturbed</td><td>graceful</td></tr>
+ * undisturbed. And the submit of an exchange that waited for a {@code maxConcurrentJobs} place, from the moment
+ * it got one: preparing its input reads local image files</td><td>graceful</td></tr>
+ * <tr><td>{@code FluxKontextLedger}</td><td>the submission ledger's upkeep, which may block on a database or a
+ * disk: renewing the leases of keyed submits under way ({@link LedgerUpkeep}), and purging expired entries, one
+ * purge at a time</td><td>{@value #LEDGER_THREADS} threads, unbounded queue: a long purge leaves a thread for the
+ * renewals</td><td>graceful</td></tr>
  * <tr><td>{@code FluxKontextHttp}</td><td>the HTTP client's I/O reactor: moves bytes, nothing
  * else</td><td>3 per HTTP client (2 I/O threads and the reactor's own, idle after start); one client per
  * distinct set of connection options</td><td>closed when
@@ -46,6 +51,8 @@ final class FluxKontextThreads {
 
     /** Threads for the component's own work, which never blocks. */
     private static final int INTERNAL_THREADS = 2;
+    /** Threads for the ledger's upkeep: one may purge while the other renews leases. */
+    static final int LEDGER_THREADS = 2;
     /** How often the route threads are checked for a stall. */
     static final long STALL_CHECK_MS = 100;
 
@@ -53,6 +60,7 @@ final class FluxKontextThreads {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService internal;
     private final ExecutorService routes;
+    private final ExecutorService ledger;
     private final int routeThreads;
     private long routeTasksDone;
     private long lastCheckNanos = System.nanoTime();
@@ -66,6 +74,7 @@ final class FluxKontextThreads {
         removeCancelledTasks(scheduler);
         this.internal = executors.newThreadPool(source, "FluxKontext", poolProfile("FluxKontext", INTERNAL_THREADS, INTERNAL_THREADS));
         this.routes = executors.newThreadPool(source, "FluxKontextRoute", poolProfile("FluxKontextRoute", routeThreads, maxRouteThreads));
+        this.ledger = executors.newThreadPool(source, "FluxKontextLedger", poolProfile("FluxKontextLedger", LEDGER_THREADS, LEDGER_THREADS));
         if (routes instanceof ThreadPoolExecutor) {
             scheduler.scheduleWithFixedDelay(this::growRoutesWhenStalled, STALL_CHECK_MS, STALL_CHECK_MS, TimeUnit.MILLISECONDS);
         }
@@ -159,6 +168,16 @@ final class FluxKontextThreads {
         runOrHere(routes, continuation);
     }
 
+    /** The route threads, which may block: where a queued exchange gets its {@code maxConcurrentJobs} place. */
+    ExecutorService routes() {
+        return routes;
+    }
+
+    /** The ledger's upkeep (lease renewals, purges), which may block. */
+    ExecutorService ledger() {
+        return ledger;
+    }
+
     private static void runOrHere(ExecutorService pool, Runnable task) {
         try {
             pool.execute(task);
@@ -172,5 +191,6 @@ final class FluxKontextThreads {
         executors.shutdownNow(scheduler);
         executors.shutdownGraceful(internal);
         executors.shutdownGraceful(routes);
+        executors.shutdownGraceful(ledger);
     }
 }

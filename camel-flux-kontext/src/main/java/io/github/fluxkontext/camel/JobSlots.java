@@ -16,10 +16,14 @@ import io.github.fluxkontext.camel.model.FluxKontextStoppedException;
 import io.github.fluxkontext.camel.model.FluxKontextTimeoutException;
 
 /**
- * The component's {@code maxConcurrentJobs}: places for jobs submitted and not finished. An exchange that
- * finds none waits in a fair (first come, first served) queue, as a future, holding no thread; its wait
- * counts against its {@code timeout}, and a stop ends it. Nothing has been sent for a queued exchange, so
- * those failures carry no request id and cost nothing.
+ * The component's {@code maxConcurrentJobs}: places for jobs in flight (submitted and not finished). An
+ * exchange about to submit that finds none waits in a fair (first come, first served) queue, as a future,
+ * holding no thread; its wait counts against its {@code timeout}, and a stop ends it. Nothing has been sent for
+ * a queued exchange, so those failures carry no request id and cost nothing.
+ * <p>
+ * A wait for a job that exists already (one the ledger knew, a {@code flux-kontext:result} wait) cannot be
+ * queued, the job runs at fal anyway: it {@linkplain #take() takes} a place at once, even beyond the limit, and
+ * new submits wait until fewer than the limit are taken.
  */
 final class JobSlots {
 
@@ -40,8 +44,9 @@ final class JobSlots {
 
     /**
      * @param limit    places; 0 or less means unlimited
-     * @param handOver where a freed place is handed to the next in the queue (never the releasing thread,
-     *                 which may be a route's)
+     * @param handOver where a freed place is handed to the next in the queue: never the releasing thread (which
+     *                 may be a route's), and one that may block, since the exchange goes on there to prepare its
+     *                 submit (reading local input files)
      */
     JobSlots(int limit, ScheduledExecutorService scheduler, Executor handOver) {
         this.limit = limit;
@@ -74,6 +79,17 @@ final class JobSlots {
             giveUp(waiter, maxWait);
         }
         return waiter.place;
+    }
+
+    /** A place for a job that exists already: taken now, even if that goes beyond the limit. */
+    Slot take() {
+        if (limit <= 0) {
+            return UNLIMITED;
+        }
+        synchronized (this) {
+            taken++;
+        }
+        return new Taken();
     }
 
     /** Exchanges waiting for a place now. */
@@ -121,13 +137,14 @@ final class JobSlots {
     private void released() {
         Waiter next;
         synchronized (this) {
-            next = stopped ? null : queue.pollFirst();
+            taken--;
+            // beyond the limit (places taken at once by existing jobs) a freed place is no room for a new job yet
+            next = stopped || taken >= limit ? null : queue.pollFirst();
             if (next == null) {
-                taken--;
                 return;
             }
+            taken++;
         }
-        // the place goes straight to the next in line: 'taken' stays as it is
         cancelTimeout(next);
         Slot slot = new Taken();
         try {

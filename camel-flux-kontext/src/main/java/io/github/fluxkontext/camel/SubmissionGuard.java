@@ -3,7 +3,6 @@ package io.github.fluxkontext.camel;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,11 +40,14 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
  * </ol>
  * A message that finds its key {@code SUBMITTED} does not submit: it continues exactly as if it had just
  * submitted that job. One that finds it {@code SUBMITTING} fails as outcome unknown, unless
- * {@code resubmitUnanswered} lets it take the entry over (compare-and-set: of several deliveries one wins), and
- * never while that submit may still be under way. Messages without a key submit as before.
+ * {@code resubmitUnanswered} lets it take the entry over (of several deliveries one wins), and never while that
+ * submit may still be under way: the claim is a lease, which this exchange renews ({@link LedgerUpkeep}) from the
+ * claim until the answer is written, through the wait for a place and a connection, the upload, every attempt
+ * and retry delay. Only a claim whose lease lapsed, by the ledger's own clock, is taken over. Messages without a
+ * key submit as before.
  * <p>
  * Ledger stores may block (a database, a disk): the claim runs on the caller's thread, the writes after fal's
- * answer on a route thread, never on an I/O or internal thread.
+ * answer on a route thread, renewals and purges on the ledger's threads, never on an I/O or internal thread.
  */
 final class SubmissionGuard {
 
@@ -83,11 +85,14 @@ final class SubmissionGuard {
             return prepare.get().thenCompose(send).thenApply(job -> new Submission(job, true));
         }
         SubmissionLedger ledger = config.getLedger() != null ? config.getLedger() : endpoint.getComponent().defaultLedger();
+        LedgerUpkeep upkeep = endpoint.ledgerUpkeep();
         LedgerEntry entry = claim(ledger, key, endpointId);
+        upkeep.purgeIfDue(ledger);
         if (entry.state() == LedgerState.SUBMITTED) {
             LOG.debug("Idempotency key '{}' has job {} already: not submitted again", key, entry.requestId());
             return CompletableFuture.completedFuture(new Submission(KontextJob.of(entry.endpointId(), entry.requestId()), false));
         }
+        LedgerUpkeep.Renewal lease = upkeep.keepAlive(ledger, entry); // until the outcome is written
         AtomicBoolean sent = new AtomicBoolean();
         CompletableFuture<KontextJob> answered;
         try {
@@ -97,6 +102,7 @@ final class SubmissionGuard {
             });
         } catch (RuntimeException e) {
             release(ledger, entry, e);
+            lease.end();
             throw e;
         }
         CompletableFuture<Submission> recorded = new CompletableFuture<>();
@@ -118,6 +124,8 @@ final class SubmissionGuard {
                 recorded.completeExceptionally(cause);
             } catch (RuntimeException e) {
                 recorded.completeExceptionally(e); // whatever went wrong here, the exchange must not hang
+            } finally {
+                lease.end();
             }
         }));
         return recorded;
@@ -150,8 +158,9 @@ final class SubmissionGuard {
      */
     private LedgerEntry claim(SubmissionLedger ledger, String key, String endpointId) {
         Duration ttl = Duration.ofMillis(config.getLedgerTtl());
+        Duration lease = Duration.ofMillis(config.getLedgerLease());
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            LedgerEntry mine = LedgerEntry.submitting(key, endpointId, ttl, clock);
+            LedgerEntry mine = LedgerEntry.submitting(key, endpointId, ttl, lease, clock);
             Optional<LedgerEntry> holder = stored(key, "store", () -> ledger.putIfAbsent(mine));
             if (holder.isEmpty()) {
                 return mine;
@@ -165,16 +174,18 @@ final class SubmissionGuard {
             if (held.state() == LedgerState.SUBMITTED) {
                 return held;
             }
-            Instant resubmittable = held.createdAt().plus(longestSubmit());
-            boolean mayBeUnderWay = clock.instant().isBefore(resubmittable);
-            if (mayBeUnderWay || !config.isResubmitUnanswered()) {
-                throw unanswered(held, resubmittable, mayBeUnderWay);
+            if (!config.isResubmitUnanswered()) {
+                throw unanswered(held);
             }
-            LedgerEntry takeover = LedgerEntry.submitting(key, endpointId, ttl, clock);
-            if (stored(key, "take over", () -> ledger.replace(held, takeover))) {
-                LOG.warn("Submitting again for idempotency key '{}': its submit of {} was never answered (resubmitUnanswered=true);"
-                         + " if that one created a job, fal bills both", key, held.createdAt());
-                return takeover;
+            if (stored(key, "take over", () -> ledger.takeOver(held, mine))) {
+                LOG.warn("Submitting again for idempotency key '{}': its submit of {} was never answered and its sender stopped"
+                         + " renewing its claim (resubmitUnanswered=true); if that one created a job, fal bills both", key,
+                        held.createdAt());
+                return mine;
+            }
+            Optional<LedgerEntry> now = stored(key, "read", () -> ledger.get(key));
+            if (now.isPresent() && now.get().token().equals(held.token()) && now.get().state() == LedgerState.SUBMITTING) {
+                throw stillClaimed(held);
             }
             // answered, released or taken over by another delivery meanwhile: look again
         }
@@ -183,32 +194,29 @@ final class SubmissionGuard {
     }
 
     /** The failure of a message whose key's submit was sent and has not been answered; it sends nothing. */
-    private FluxKontextTransportException unanswered(LedgerEntry held, Instant resubmittable, boolean mayBeUnderWay) {
-        String message = "The submit for idempotency key '" + held.key() + "' to " + held.endpointId() + " was sent at "
-                         + held.createdAt() + " and has not been answered"
-                         + (mayBeUnderWay
-                                 ? ": it may still be under way (until " + resubmittable + "; a submit takes up to "
-                                   + longestSubmit().toSeconds() + " s here), and then a later delivery of the message finds"
-                                   + " its job; or its answer was lost."
-                                 : ": its answer was lost (the instance that sent it stopped, or lost the connection, first).")
-                         + " A job may exist at fal, billed, whose request id nobody knows, so nothing was submitted again."
-                         + " Look for it among the requests of " + held.endpointId() + " at fal. To submit anyway, set"
-                         + " resubmitUnanswered=true (it submits again once the first submit cannot be under way any more,"
-                         + " from " + resubmittable + ") or remove the key's ledger entry";
-        return new FluxKontextTransportException(message, null, null, null, true);
+    private FluxKontextTransportException unanswered(LedgerEntry held) {
+        return outcomeUnknown(held, ": it may still be under way (its sender keeps its claim alive until fal answers), and then a"
+                                    + " later delivery of the message finds its job; or its answer was lost (the instance that"
+                                    + " sent it stopped, or lost the connection, first). A job may exist at fal, billed, whose"
+                                    + " request id nobody knows, so nothing was submitted again. Look for it among the requests"
+                                    + " of " + held.endpointId() + " at fal. To submit anyway, set resubmitUnanswered=true (it"
+                                    + " submits again once the first submit's claim has lapsed: ledgerLease after its sender"
+                                    + " last renewed it) or remove the key's ledger entry");
     }
 
-    /**
-     * The longest a submit takes here, from its claim to fal's answer or the last error: every attempt's connect
-     * and request timeouts plus the retry delays, for the submit and (with fal-storage) the upload's two calls
-     * before it, and with maxConcurrentJobs the wait for a place (bounded by {@code timeout}), which comes after
-     * the claim. A {@code SUBMITTING} entry younger than this may belong to a submit still under way.
-     */
-    Duration longestSubmit() {
-        long oneCall = (config.getMaxRetries() + 1L) * (config.getConnectTimeout() + config.getRequestTimeout())
-                       + config.getMaxRetries() * config.getMaxRetryDelay();
-        long placeWait = endpoint.getComponent().getMaxConcurrentJobs() > 0 ? config.getTimeout() : 0;
-        return Duration.ofMillis(placeWait + (config.getImageUpload() == ImageUpload.FAL_STORAGE ? 3 * oneCall : oneCall));
+    /** The failure of a message whose key's unanswered submit is still claimed by its sender: it sends nothing. */
+    private FluxKontextTransportException stillClaimed(LedgerEntry held) {
+        return outcomeUnknown(held, ", and its sender still holds its claim, which it renews while the submit is under way: it"
+                                    + " may still be under way, and then a later delivery of the message finds its job. Nothing"
+                                    + " was submitted again: resubmitUnanswered=true submits again only once that claim has"
+                                    + " lapsed, ledgerLease (" + (held.lease() == null ? "none" : held.lease().toMillis() + " ms")
+                                    + ") after its last renewal, by the ledger's clock");
+    }
+
+    private static FluxKontextTransportException outcomeUnknown(LedgerEntry held, String why) {
+        return new FluxKontextTransportException("The submit for idempotency key '" + held.key() + "' to " + held.endpointId()
+                                                 + " was sent at " + held.createdAt() + " and has not been answered" + why,
+                null, null, null, true);
     }
 
     /**

@@ -85,14 +85,29 @@ abstract class ExactlyOnceContract extends FluxKontextTestSupport {
 
     /** An entry as an earlier instance (or an earlier life of this one) left it. */
     LedgerEntry leftBefore(String key, LedgerState state, String requestId, Instant createdAt, Instant expiresAt) {
-        LedgerEntry entry = new LedgerEntry(key, "earlier-instance", state, requestId, T2I_ID, createdAt, expiresAt);
+        return leftBefore(new LedgerEntry(key, "earlier-instance", state, requestId, T2I_ID, createdAt, expiresAt));
+    }
+
+    LedgerEntry leftBefore(LedgerEntry entry) {
         assertEquals(Optional.empty(), ledger.putIfAbsent(entry));
         return entry;
     }
 
+    /** A claim whose sender stopped (crashed) an hour ago: its lease, stored now, lapses a millisecond later. */
     LedgerEntry sentAnHourAgo(String key) {
+        return claimedBefore(key, Duration.ofHours(1), Duration.ofMillis(1));
+    }
+
+    /** A claim sent {@code ago}, whose lease starts now (the store's clock sets it). */
+    LedgerEntry claimedBefore(String key, Duration ago, Duration lease) {
         Instant now = Instant.now();
-        return leftBefore(key, LedgerState.SUBMITTING, null, now.minus(Duration.ofHours(1)), now.plus(Duration.ofHours(23)));
+        return leftBefore(new LedgerEntry(key, "earlier-instance", LedgerState.SUBMITTING, null, T2I_ID, now.minus(ago),
+                now.plus(Duration.ofHours(23)), lease));
+    }
+
+    /** Submits that created a job (a submit turned away with 429 created none). */
+    static int jobsCreated() {
+        return sim().jobs().size();
     }
 
     // ---- absent
@@ -260,16 +275,49 @@ abstract class ExactlyOnceContract extends FluxKontextTestSupport {
     }
 
     @Test
-    void aSubmitThatMayStillBeUnderWayIsNotSentAgainEvenWithResubmitUnanswered() {
-        Instant now = Instant.now();
-        leftBefore("order-1", LedgerState.SUBMITTING, null, now.minusSeconds(5), now.plus(Duration.ofHours(24)));
+    void aClaimItsSenderStillHoldsIsNotSentAgainEvenWithResubmitUnansweredAndIsOnceItLapsed() {
+        // its sender (another instance) renews it while its submit is under way; then it stops, say it crashed
+        LedgerEntry held = claimedBefore("order-1", Duration.ofMinutes(30), Duration.ofMillis(1500));
+        String uri = T2I + "?resubmitUnanswered=true";
 
-        FluxKontextTransportException e = failure(FluxKontextTransportException.class, T2I + "?resubmitUnanswered=true", "a fox",
-                key("order-1"));
+        FluxKontextTransportException e = failure(FluxKontextTransportException.class, uri, "a fox", key("order-1"));
 
         assertTrue(e.isOutcomeUnknown());
-        assertTrue(e.getMessage().contains("may still be under way"), e.getMessage());
+        assertTrue(e.getMessage().contains("may still be under way") && e.getMessage().contains("still holds its claim"), e.getMessage());
         assertEquals(0, submits());
+        assertEquals(Optional.of(held), ledger.get("order-1"));
+
+        // once the lease lapsed by the ledger's clock, a delivery takes the key over and submits, once
+        await().atMost(Duration.ofSeconds(20)).until(() -> !deliver(uri, "a fox", "order-1").isFailed());
+        assertEquals(1, submits());
+        assertEquals(LedgerState.SUBMITTED, ledger.get("order-1").orElseThrow().state());
+    }
+
+    /**
+     * The submit is held past what a submit was once assumed to take at most (its attempts' connect and request
+     * timeouts and maxRetryDelay: 1.3 s here), by a retry delay of 3 to 4 s (retryDelay above maxRetryDelay), while
+     * its 300 ms lease is renewed; a redelivery then must not take the key over, and fal bills one job.
+     */
+    @Test
+    void aSubmitHeldLongerThanItsLeaseKeepsItsClaimAndALateRedeliveryDoesNotSubmitAgain() throws Exception {
+        long assumedLongestSubmit = 2 * (100 + 500) + 100;
+        String uri = T2I + "?resubmitUnanswered=true&ledgerLease=300&maxRetries=1&retryDelay=4000&maxRetryDelay=100"
+                     + "&connectTimeout=100&requestTimeout=500";
+        sim().faults().add(Fault.on(FalOperation.SUBMIT).status(429)); // turned away: sent again after the retry delay
+        CompletableFuture<KontextResult> first = template.asyncRequestBodyAndHeaders(uri, "a fox", key("order-1"), KontextResult.class);
+        await().atMost(Duration.ofSeconds(10)).until(() -> submits() == 1);
+        long claimed = System.nanoTime();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> (System.nanoTime() - claimed) / 1_000_000 > assumedLongestSubmit + 100);
+        assertEquals(LedgerState.SUBMITTING, ledger.get("order-1").orElseThrow().state(), "the submit is still held");
+        assertTrue(observed.renewals() > 0, "its claim was renewed");
+        Exchange late = deliver(uri, "a fox", "order-1");
+
+        FluxKontextTransportException e = assertInstanceOf(FluxKontextTransportException.class, late.getException());
+        assertTrue(e.isOutcomeUnknown() && e.getMessage().contains("still holds its claim"), e.getMessage());
+        KontextResult result = first.get(20, TimeUnit.SECONDS);
+        assertEquals(1, jobsCreated(), "one job, one bill");
+        assertEquals(result.requestId(), ledger.get("order-1").orElseThrow().requestId());
     }
 
     @ParameterizedTest(name = "HTTP {0}")

@@ -152,7 +152,9 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
      * The most jobs this component has submitted and waits for at once, over all its endpoints (0: no limit).
      * Beyond it, exchanges wait for a place in a fair queue, holding no thread; that wait counts against their
      * timeout, and a stop fails them with FluxKontextStoppedException (nothing was sent). A submit with
-     * wait-for-result=false holds its place only until fal answered it.
+     * wait-for-result=false holds its place only until fal answered it. Every job waited for counts: one the
+     * ledger knew (a message delivered again) and a flux-kontext:result wait take a place at once, even beyond the
+     * limit, as their job exists already; new submits then wait until fewer than this many jobs are in flight.
      */
     private Integer maxConcurrentJobs = 0;
 
@@ -311,18 +313,30 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     /**
      * How long a key stays in the ledger: a message that comes again with the same key within it does not submit
      * again, one that comes later submits anew. Make it longer than the time within which the source may deliver
-     * a message again. A duration: 24h, 30m, or milliseconds.
+     * a message again. It must be longer than a submit and its wait can take (timeout plus the submit's attempts),
+     * else the endpoint does not start. A duration: 24h, 30m, or milliseconds.
      */
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration ledgerTtl = Duration.ofHours(24);
+
+    /**
+     * How long the claim of a keyed submit that fal has not answered yet holds without being renewed: the instance
+     * that sends renews it every third of this for as long as the submit is under way (the wait for a place and a
+     * connection, the upload, every attempt and retry delay, the write of the answer). Another instance
+     * (resubmit-unanswered=true) may take the key over only once the claim has lapsed, measured by the ledger's
+     * clock (the database's, the file system's). Longer: safer against a stalled instance or a slow ledger;
+     * shorter: the keys of a crashed instance free sooner. At least 100 ms. A duration: 30s, 1m, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration ledgerLease = Duration.ofSeconds(30);
 
     /**
      * What a message does whose key's submit was sent but never answered (the instance crashed, or the connection
      * broke, before fal's answer came): with false it fails with a FluxKontextTransportException whose
      * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
      * did create a job. Of several such messages at once only one submits. A submit that may still be under way
-     * (sent more recently than the longest a submit takes: its attempts' connect and request timeouts plus the
-     * retry delays, and with max-concurrent-jobs the wait for a place, up to the timeout) is never submitted again.
+     * is never submitted again: its sender renews its claim while it is (ledger-lease), and only a claim that has
+     * lapsed, by the ledger's clock, is taken over.
      */
     private boolean resubmitUnanswered = false;
 
@@ -832,6 +846,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("ledgerTtl");
     }
 
+    public Duration getLedgerLease() {
+        return ledgerLease;
+    }
+
+    public void setLedgerLease(Duration ledgerLease) {
+        this.ledgerLease = ledgerLease;
+        configured.add("ledgerLease");
+    }
+
     public boolean isResubmitUnanswered() {
         return resubmitUnanswered;
     }
@@ -1070,6 +1093,7 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("submitRetry", submitRetry);
         values.put("ledger", ledger);
         values.put("ledgerTtl", ledgerTtl);
+        values.put("ledgerLease", ledgerLease);
         values.put("resubmitUnanswered", resubmitUnanswered);
         values.put("baseUrl", baseUrl);
         values.put("storageUrl", storageUrl);

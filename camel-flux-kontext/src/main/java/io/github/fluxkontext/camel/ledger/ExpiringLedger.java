@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What the ledgers share: the clock that decides expiry, and a sweep of expired entries that runs, before a
- * store, after as many stores as there were entries at the previous sweep (at least
- * {@value PurgeSchedule#MIN_WRITES}), so that sweeping costs a bounded amount of work per store.
+ * What the ledgers share: the clock that decides expiry, and the count of stores that says when a purge of
+ * expired entries is due ({@link PurgeSchedule}). The purge itself runs only when {@link #purgeExpired()} is
+ * called, never as part of a store: the component runs it on a thread of its own.
  */
 abstract class ExpiringLedger implements SubmissionLedger {
 
@@ -37,15 +37,24 @@ abstract class ExpiringLedger implements SubmissionLedger {
     @Override
     public Optional<LedgerEntry> putIfAbsent(LedgerEntry entry) {
         LedgerEntry.requireEntry("entry", entry);
-        if (purge.countWrite()) {
-            long remaining = -1;
-            try {
-                remaining = sweep(now());
-            } finally {
-                purge.swept(remaining);
-            }
-        }
+        purge.countWrite();
         return store(entry, now());
+    }
+
+    @Override
+    public boolean purgeDue() {
+        return purge.isDue();
+    }
+
+    @Override
+    public void purgeExpired() {
+        long writesBefore = purge.writes();
+        long remaining = -1;
+        try {
+            remaining = sweep(now());
+        } finally {
+            purge.purged(writesBefore, remaining);
+        }
     }
 
     /**

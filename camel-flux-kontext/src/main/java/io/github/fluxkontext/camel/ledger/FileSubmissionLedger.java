@@ -13,9 +13,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -44,9 +46,14 @@ import org.slf4j.LoggerFactory;
  * <li>An entry is written to a temporary file, forced to disk, then renamed over the entry file
  * atomically, and the directory is forced: a reader sees the old or the new entry, never a half-written
  * one, and a stored entry survives a power loss. {@link #get} therefore reads without a lock.</li>
- * <li>Expired entries, and temporary files left by a process killed while writing, are deleted by a sweep
- * that runs, before a store, after as many stores as there were entries at the previous sweep (at least
- * 1,024).</li>
+ * <li>A claim's lease is measured by the file system's clock, which every process of the machine shares: an
+ * entry file's modification time is set by the file system when it is written (a renewal writes it again),
+ * and a claim has lapsed once that time plus its lease is not after the modification time of the stripe's
+ * lock file, touched just before under the lock. (A file system whose times are coarse, FAT's 2 s say, needs
+ * leases well above that.)</li>
+ * <li>Expired entries, and temporary files left by a process killed while writing, are deleted by
+ * {@link #purgeExpired()} (the component runs it on a thread of its own once as many stores as there were
+ * entries at the previous purge were made, at least 1,024).</li>
  * </ul>
  * As a bean: {@code new FileSubmissionLedger()} and {@code setDirectory("/var/lib/app/ledger")} (created if
  * missing, fixed at first use), or {@code new FileSubmissionLedger(Path)}. Thread-safe.
@@ -112,7 +119,7 @@ public class FileSubmissionLedger extends ExpiringLedger {
     Optional<LedgerEntry> store(LedgerEntry entry, Instant now) {
         Layout layout = layout();
         String name = fileName(entry.key());
-        return locked(layout, name, "store the entry of key '" + entry.key() + "'", () -> {
+        return locked(layout, name, "store the entry of key '" + entry.key() + "'", stripe -> {
             LedgerEntry current = read(layout, name);
             if (current != null && current.isLiveAt(now)) {
                 return Optional.of(current);
@@ -125,17 +132,54 @@ public class FileSubmissionLedger extends ExpiringLedger {
     @Override
     public boolean replace(LedgerEntry expected, LedgerEntry replacement) {
         LedgerEntry.requireSameKey(expected, replacement);
+        return swap(expected, replacement, "replace the entry", (current, file, stripe) -> true);
+    }
+
+    @Override
+    public boolean renew(LedgerEntry owned) {
+        LedgerEntry.requireEntry("owned", owned);
+        return swap(owned, null, "renew the claim",
+                (current, file, stripe) -> current.state() == LedgerState.SUBMITTING && current.lease() != null);
+    }
+
+    @Override
+    public boolean takeOver(LedgerEntry expected, LedgerEntry replacement) {
+        LedgerEntry.requireSameKey(expected, replacement);
+        return swap(expected, replacement, "take over the entry",
+                (current, file, stripe) -> current.state() == LedgerState.SUBMITTING && leaseLapsed(current, file, stripe));
+    }
+
+    /**
+     * Under the stripe's lock: writes {@code replacement} (null: the current entry again, which restarts its lease)
+     * if the key's entry is live, has {@code expected}'s token and meets the condition.
+     */
+    private boolean swap(LedgerEntry expected, LedgerEntry replacement, String what, Condition condition) {
         Layout layout = layout();
         Instant now = now();
         String name = fileName(expected.key());
-        return locked(layout, name, "replace the entry of key '" + expected.key() + "'", () -> {
+        return locked(layout, name, what + " of key '" + expected.key() + "'", stripe -> {
             LedgerEntry current = read(layout, name);
-            if (current == null || !current.token().equals(expected.token()) || !current.isLiveAt(now)) {
+            if (current == null || !current.token().equals(expected.token()) || !current.isLiveAt(now)
+                || !condition.holds(current, layout.entries.resolve(name + ENTRY_SUFFIX), stripe)) {
                 return false;
             }
-            write(layout, name, replacement);
+            // always a new file: the file system sets its modification time, where a lease starts
+            write(layout, name, replacement != null ? replacement : current);
             return true;
         });
+    }
+
+    /**
+     * Whether the claim's lease has lapsed by the file system's clock: its file was written (stored or renewed)
+     * a lease or longer before the lock file was touched now. Both times are set by the file system.
+     */
+    private static boolean leaseLapsed(LedgerEntry claim, Path file, Stripe stripe) throws IOException {
+        Duration lease = claim.lease();
+        if (lease == null) {
+            return true; // nobody renews a claim without a lease
+        }
+        FileTime renewed = Files.getLastModifiedTime(file);
+        return !renewed.toInstant().plus(lease).isAfter(stripe.touch());
     }
 
     @Override
@@ -144,7 +188,7 @@ public class FileSubmissionLedger extends ExpiringLedger {
         LedgerEntry.checkToken(token);
         Layout layout = layout();
         String name = fileName(key);
-        locked(layout, name, "remove the entry of key '" + key + "'", () -> {
+        locked(layout, name, "remove the entry of key '" + key + "'", stripe -> {
             LedgerEntry current = read(layout, name);
             if (current != null && current.token().equals(token)) {
                 delete(layout, name);
@@ -197,7 +241,7 @@ public class FileSubmissionLedger extends ExpiringLedger {
         jvmLock.lock();
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             channel.lock(); // released when the channel closes; no other thread of this JVM uses the file meanwhile
-            return action.run();
+            return action.run(new Stripe(lockFile, channel));
         } catch (IOException e) {
             throw new LedgerStoreException("Cannot " + what + " in ledger directory " + layout.root, e);
         } finally {
@@ -274,9 +318,7 @@ public class FileSubmissionLedger extends ExpiringLedger {
                     continue; // not a file of this ledger
                 }
                 if (fileName.endsWith(TEMP_SUFFIX)) {
-                    // temporary files exist only while their writer holds the stripe's lock: one seen under it
-                    // belongs to a writer that died
-                    locked(layout, name, "delete the abandoned file " + fileName, () -> Files.deleteIfExists(file));
+                    deleteAbandoned(layout, name, file);
                 } else if (fileName.endsWith(ENTRY_SUFFIX) && sweepEntry(layout, name, now)) {
                     kept++;
                 }
@@ -287,10 +329,22 @@ public class FileSubmissionLedger extends ExpiringLedger {
         }
     }
 
+    /**
+     * Deletes a temporary file of a writer that died: they exist only while their writer holds the stripe's lock,
+     * so one seen under it is abandoned. One that cannot be deleted is logged and left for the next sweep.
+     */
+    private static void deleteAbandoned(Layout layout, String name, Path file) {
+        try {
+            locked(layout, name, "delete the abandoned file " + file.getFileName(), stripe -> Files.deleteIfExists(file));
+        } catch (LedgerStoreException e) {
+            LOG.warn("Ledger sweep: leaving {} alone: {}", file.getFileName(), e.getMessage(), e);
+        }
+    }
+
     /** Deletes the entry if it has expired; true if a live (or unreadable) entry stays. */
     private static boolean sweepEntry(Layout layout, String name, Instant now) {
         try {
-            return locked(layout, name, "delete the expired entry " + name, () -> {
+            return locked(layout, name, "delete the expired entry " + name, stripe -> {
                 LedgerEntry current = read(layout, name);
                 if (current == null) {
                     return false; // removed meanwhile
@@ -316,6 +370,8 @@ public class FileSubmissionLedger extends ExpiringLedger {
         field(text, "endpointId", entry.endpointId());
         field(text, "createdAt", Long.toString(entry.createdAt().toEpochMilli()));
         field(text, "expiresAt", Long.toString(entry.expiresAt().toEpochMilli()));
+        // lease: added later; a reader of the first version ignores the field, an entry without it has no lease
+        field(text, "lease", entry.lease() == null ? "" : Long.toString(entry.lease().toMillis()));
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -339,11 +395,13 @@ public class FileSubmissionLedger extends ExpiringLedger {
                 fields.put(lines[i].substring(0, equals), URLDecoder.decode(lines[i].substring(equals + 1), StandardCharsets.UTF_8));
             }
             String requestId = required(fields, "requestId");
+            String lease = fields.getOrDefault("lease", "");
             return new LedgerEntry(required(fields, "key"), required(fields, "token"),
                     LedgerState.valueOf(required(fields, "state")), requestId.isEmpty() ? null : requestId,
                     required(fields, "endpointId"),
                     Instant.ofEpochMilli(Long.parseLong(required(fields, "createdAt"))),
-                    Instant.ofEpochMilli(Long.parseLong(required(fields, "expiresAt"))));
+                    Instant.ofEpochMilli(Long.parseLong(required(fields, "expiresAt"))),
+                    lease.isEmpty() ? null : Duration.ofMillis(Long.parseLong(lease)));
         } catch (IllegalArgumentException e) { // also a bad escape, number or state name
             throw new LedgerStoreException("Ledger file " + file + " holds no valid entry: " + e.getMessage(), e);
         }
@@ -358,8 +416,23 @@ public class FileSubmissionLedger extends ExpiringLedger {
     }
 
     @FunctionalInterface
+    private interface Condition {
+        boolean holds(LedgerEntry current, Path file, Stripe stripe) throws IOException;
+    }
+
+    @FunctionalInterface
     private interface IoAction<T> {
-        T run() throws IOException;
+        T run(Stripe stripe) throws IOException;
+    }
+
+    /** The lock file of a stripe, locked by the running action. */
+    private record Stripe(Path lockFile, FileChannel channel) {
+
+        /** The file system's time now: the lock file is written to, and the file system sets its modification time. */
+        Instant touch() throws IOException {
+            channel.write(ByteBuffer.wrap(new byte[] { '.' }), 0);
+            return Files.getLastModifiedTime(lockFile).toInstant();
+        }
     }
 
     /** The ledger's directories, resolved (and created) at first use. */

@@ -23,13 +23,20 @@ import java.util.UUID;
  *                   {@value #MAX_ID_LENGTH} characters
  * @param createdAt  when the entry was made
  * @param expiresAt  when it expires: after {@code createdAt}; from this instant on the entry counts as absent
+ * @param lease      for a {@link LedgerState#SUBMITTING} entry, how long its claim holds after it was stored or last
+ *                   renewed ({@link SubmissionLedger#renew}), by the ledger's own clock: while it holds, the submit
+ *                   may still be under way and nobody takes the key over ({@link SubmissionLedger#takeOver}). Null
+ *                   for a {@link LedgerState#SUBMITTED} entry (the answer ended the claim), and for a claim without a
+ *                   lease (written before leases existed), which counts as lapsed. Whole milliseconds, 1 ms to
+ *                   {@value #MAX_LEASE_DAYS} days.
  */
 public record LedgerEntry(String key, String token, LedgerState state, String requestId, String endpointId,
-                          Instant createdAt, Instant expiresAt) {
+                          Instant createdAt, Instant expiresAt, Duration lease) {
 
     public static final int MAX_KEY_LENGTH = 512;
     public static final int MAX_TOKEN_LENGTH = 64;
     public static final int MAX_ID_LENGTH = 255;
+    public static final int MAX_LEASE_DAYS = 3650;
 
     // Instants whose epoch milliseconds fit in a long: what the stores write
     private static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);
@@ -53,6 +60,13 @@ public record LedgerEntry(String key, String token, LedgerState state, String re
         if (!expiresAt.isAfter(createdAt)) {
             throw new IllegalArgumentException("expiresAt (" + expiresAt + ") must be after createdAt (" + createdAt + ")");
         }
+        lease = checkLease(state, lease);
+    }
+
+    /** An entry without a lease: a {@link LedgerState#SUBMITTED} one, or a claim that nobody renews. */
+    public LedgerEntry(String key, String token, LedgerState state, String requestId, String endpointId, Instant createdAt,
+                       Instant expiresAt) {
+        this(key, token, state, requestId, endpointId, createdAt, expiresAt, null);
     }
 
     /**
@@ -61,20 +75,30 @@ public record LedgerEntry(String key, String token, LedgerState state, String re
      * @param ttl how long the entry lives: a message that comes again within it does not submit again
      */
     public static LedgerEntry submitting(String key, String endpointId, Duration ttl, Clock clock) {
+        return submitting(key, endpointId, ttl, null, clock);
+    }
+
+    /**
+     * A new entry, with a random token, for a submit about to be sent, whose sender keeps its claim alive.
+     *
+     * @param ttl   how long the entry lives: a message that comes again within it does not submit again
+     * @param lease how long the claim holds after each renewal (null: no lease)
+     */
+    public static LedgerEntry submitting(String key, String endpointId, Duration ttl, Duration lease, Clock clock) {
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl must be positive, but is " + ttl);
         }
         Instant now = requireClock(clock).instant();
         return new LedgerEntry(key, UUID.randomUUID().toString(), LedgerState.SUBMITTING, null, endpointId, now,
-                now.plus(ttl));
+                now.plus(ttl), lease);
     }
 
     /**
      * This entry once fal answered: {@link LedgerState#SUBMITTED} with the request id; same key, token (the
-     * owner stays the same) and times.
+     * owner stays the same) and times; no lease any more.
      */
     public LedgerEntry withRequestId(String requestId) {
-        return new LedgerEntry(key, token, LedgerState.SUBMITTED, requestId, endpointId, createdAt, expiresAt);
+        return new LedgerEntry(key, token, LedgerState.SUBMITTED, requestId, endpointId, createdAt, expiresAt, null);
     }
 
     /**
@@ -144,6 +168,20 @@ public record LedgerEntry(String key, String token, LedgerState state, String re
                                                    + Integer.toHexString(c).toUpperCase() + " at index " + i);
             }
         }
+    }
+
+    private static Duration checkLease(LedgerState state, Duration lease) {
+        if (lease == null) {
+            return null;
+        }
+        if (state != LedgerState.SUBMITTING) {
+            throw new IllegalArgumentException("lease must be null while the state is " + state + " (only a claim has one), but is "
+                                               + lease);
+        }
+        if (lease.toMillis() < 1 || lease.compareTo(Duration.ofDays(MAX_LEASE_DAYS)) > 0) {
+            throw new IllegalArgumentException("lease must be 1 ms to " + MAX_LEASE_DAYS + " days, but is " + lease);
+        }
+        return Duration.ofMillis(lease.toMillis());
     }
 
     private static Instant checkInstant(String field, Instant value) {

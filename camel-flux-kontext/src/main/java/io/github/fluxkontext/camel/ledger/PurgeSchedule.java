@@ -1,10 +1,10 @@
 package io.github.fluxkontext.camel.ledger;
 
 /**
- * Says when a ledger should sweep out its expired entries: after as many writes as there were entries
- * left by the previous sweep (at least {@value #MIN_WRITES}), so that sweeping costs a bounded amount of
- * work per write and the store holds at most about twice its live entries plus {@value #MIN_WRITES}.
- * Counted per ledger instance.
+ * Says when a ledger's expired entries are worth purging: after as many writes as there were entries left by
+ * the previous purge (at least {@value #MIN_WRITES}), so that purging costs a bounded amount of work per write
+ * and the store holds at most about twice its live entries plus {@value #MIN_WRITES} (as long as a purge runs
+ * when it is due). Counted per ledger instance.
  */
 final class PurgeSchedule {
 
@@ -13,24 +13,25 @@ final class PurgeSchedule {
     private long writes;
     private long due = MIN_WRITES;
 
-    /**
-     * Counts one write.
-     *
-     * @return true for the one caller that should sweep now; it reports the outcome with {@link #swept}
-     */
-    synchronized boolean countWrite() {
-        if (++writes < due) {
-            return false;
-        }
-        writes = 0;
-        due = Long.MAX_VALUE; // no second sweep while this one runs
-        return true;
+    synchronized void countWrite() {
+        writes++;
+    }
+
+    synchronized boolean isDue() {
+        return writes >= due;
+    }
+
+    /** The writes counted so far, for {@link #purged}: those made while a purge runs count towards the next. */
+    synchronized long writes() {
+        return writes;
     }
 
     /**
-     * The sweep is over (or failed); {@code remaining} entries are left, or -1 when unknown.
+     * A purge that started after {@code writesBefore} writes is over (or failed); {@code remaining} entries are
+     * left, or -1 when unknown.
      */
-    synchronized void swept(long remaining) {
+    synchronized void purged(long writesBefore, long remaining) {
+        writes = Math.max(0, writes - writesBefore);
         due = Math.max(MIN_WRITES, remaining);
     }
 }

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,8 +117,31 @@ class FileSubmissionLedgerTest extends SubmissionLedgerContract {
         }
     }
 
+    @Override
+    protected boolean storeHolds(String key) {
+        return Files.exists(entries().resolve(FileSubmissionLedger.fileName(key) + FileSubmissionLedger.ENTRY_SUFFIX));
+    }
+
     @Test
-    void expiredEntriesAndFilesOfDeadWritersAreSweptOut() throws IOException {
+    void leasesAreJudgedByTheFileSystemsClockNotTheInstances() {
+        assertLeasesAreJudgedByTheStoresClock(new FileSubmissionLedger(directory, new MutableClock(clock.instant().plus(Duration.ofHours(1)))));
+    }
+
+    @Test
+    void anEntryWrittenBeforeLeasesIsReadAsAClaimWithoutOne() throws IOException {
+        LedgerEntry earlier = stored("order-1");
+        Path file = entries().resolve(FileSubmissionLedger.fileName("order-1") + FileSubmissionLedger.ENTRY_SUFFIX);
+        // the first version of the format had no lease field
+        Files.write(file, Files.readAllLines(file).stream().filter(line -> !line.startsWith("lease=")).toList());
+
+        assertEquals(Optional.of(earlier), ledger.get("order-1"));
+        LedgerEntry taker = claim("order-1");
+        assertTrue(ledger.takeOver(earlier, taker), "nobody renews it: it counts as lapsed");
+        assertTrue(Files.readAllLines(file).contains("lease=" + LEASE.toMillis()));
+    }
+
+    @Test
+    void expiredEntriesAndFilesOfDeadWritersArePurged() throws IOException {
         for (int i = 0; i < 10; i++) {
             ledger.putIfAbsent(submitting("old-" + i));
         }
@@ -127,10 +151,12 @@ class FileSubmissionLedgerTest extends SubmissionLedgerContract {
         Files.writeString(abandoned, "flux-kontext-ledger-entry 1\nkey=ol");
         clock.advance(TTL);
 
-        // the sweep runs before the store that makes it due: the 1,024th, counting the first ten
+        // a purge is due at the 1,024th store, counting the first ten
         for (int i = 10; i < PurgeSchedule.MIN_WRITES; i++) {
             ledger.putIfAbsent(submitting("new-" + i));
         }
+        assertTrue(ledger.purgeDue());
+        ledger.purgeExpired();
 
         assertFalse(Files.exists(abandoned));
         for (int i = 0; i < 10; i++) {
