@@ -156,7 +156,8 @@ final class FalAnswers {
             text.append(" [error_type ").append(errorType).append(']');
         }
         text.append(hint(response.statusCode()));
-        return new FluxKontextApiException(credentials.redact(text.toString()), response.statusCode(), details, errorType,
+        return new FluxKontextApiException(credentials.redact(text.toString()), response.statusCode(),
+                details.stream().map(detail -> detail.redacted(credentials::redact)).toList(), errorType,
                 retryPolicy.isRetryable(kind, response), excerpt(response, BODY_EXCERPT), id, lastStatus);
     }
 
