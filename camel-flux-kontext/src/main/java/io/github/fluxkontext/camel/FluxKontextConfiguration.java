@@ -528,7 +528,7 @@ public class FluxKontextConfiguration implements Cloneable {
     /**
      * flux-kontext:webhook: how far a callback's timestamp (header X-Fal-Webhook-Timestamp) may be from this
      * machine's clock, either way; older or newer callbacks are refused (401), so a captured callback cannot
-     * be replayed later.
+     * be replayed later (within it, only the idempotentRepository stops a replay).
      */
     public void setWebhookTolerance(long webhookTolerance) {
         this.webhookTolerance = webhookTolerance;
@@ -553,10 +553,12 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: remembers the request ids of the callbacks received, so that a job reaches the route
-     * once although fal delivers again (after a failed answer, and up to 10 times). Unset, an in-memory one per
-     * consumer (the last 10,000 ids). When several instances receive the callbacks of one fleet, give them one
-     * shared repository (Camel's JDBC, Kafka, Redis or Infinispan ones).
+     * flux-kontext:webhook: remembers the request ids of the callbacks whose exchange is done, so that a job reaches
+     * the route once although fal delivers again (after a failed answer, up to 10 times over 2 hours). Unset, an
+     * in-memory one per consumer (the last 10,000 ids): then a captured genuine callback can be replayed within
+     * webhookTolerance after a restart, at another instance, or after 10,000 newer callbacks. When several instances
+     * receive the callbacks of one fleet, give them one shared, persistent repository (Camel's JDBC, Kafka, Redis or
+     * Infinispan ones); two deliveries of one job racing on two instances may still both reach the route.
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;

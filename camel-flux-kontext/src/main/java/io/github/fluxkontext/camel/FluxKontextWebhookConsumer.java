@@ -276,6 +276,7 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
             if (error != null) {
                 answer.fail(error);
             } else {
+                LOG.debug("Webhook callback for job {} verified: signed by fal for fal user {}", requestId, userId);
                 checkUserId(userId, requestId);
                 accept(raw, requestId, query, answer);
             }
