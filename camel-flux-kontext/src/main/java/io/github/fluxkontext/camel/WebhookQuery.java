@@ -61,22 +61,24 @@ final class WebhookQuery {
      */
     static void scrub(Message request, Set<String> names) {
         names.forEach(request::removeHeader);
-        for (String header : List.of(Exchange.HTTP_QUERY, Exchange.HTTP_RAW_QUERY, Exchange.HTTP_URI, Exchange.HTTP_URL)) {
-            String value = request.getHeader(header, String.class);
-            if (value != null) {
-                request.setHeader(header, withoutParameters(value, names));
+        for (String header : List.of(Exchange.HTTP_QUERY, Exchange.HTTP_RAW_QUERY)) {
+            String query = request.getHeader(header, String.class);
+            if (query != null) {
+                request.setHeader(header, withoutParameters(query, names));
+            }
+        }
+        for (String header : List.of(Exchange.HTTP_URI, Exchange.HTTP_URL)) {
+            String url = request.getHeader(header, String.class);
+            int question = url == null ? -1 : url.indexOf('?');
+            if (question >= 0) {
+                String query = withoutParameters(url.substring(question + 1), names);
+                request.setHeader(header, url.substring(0, question) + (query.isEmpty() ? "" : "?" + query));
             }
         }
     }
 
-    /** A query, or a URL with a query, without the named parameters. */
-    static String withoutParameters(String queryOrUrl, Set<String> names) {
-        int question = queryOrUrl.indexOf('?');
-        boolean isUrl = question >= 0 || queryOrUrl.startsWith("/") || queryOrUrl.contains("://");
-        if (isUrl && question < 0) {
-            return queryOrUrl;
-        }
-        String query = isUrl ? queryOrUrl.substring(question + 1) : queryOrUrl;
+    /** A query without the named parameters. */
+    static String withoutParameters(String query, Set<String> names) {
         List<String> kept = new ArrayList<>();
         for (String parameter : query.split("&")) {
             int equals = parameter.indexOf('=');
@@ -84,8 +86,7 @@ final class WebhookQuery {
                 kept.add(parameter);
             }
         }
-        String rest = String.join("&", kept);
-        return isUrl ? queryOrUrl.substring(0, question) + (rest.isEmpty() ? "" : "?" + rest) : rest;
+        return String.join("&", kept);
     }
 
     private static String decode(String text) {
