@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,17 @@ class WebhookConsumerTest extends WebhookTestSupport {
     void closeRelay() {
         release.countDown();
         relay.close();
+    }
+
+    /** Camel logs the routes' URIs; the secret in them, and the token derived from it, stay out of the log. */
+    @AfterAll
+    static void secretIsNotInTheLog() throws IOException {
+        Path log = Path.of("target", "test.log");
+        if (Files.exists(log)) {
+            String text = Files.readString(log);
+            assertFalse(text.contains(SECRET), "the webhook secret appears in target/test.log");
+            assertFalse(text.contains(new WebhookToken(SECRET).value()), "the webhook token appears in target/test.log");
+        }
     }
 
     @Override
