@@ -237,8 +237,12 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
         }
         whenDone(body.read(config.getMaxWebhookSize(), read -> tooLarge("has at least " + read + " bytes")), answer,
                 (raw, error) -> {
-                    if (error != null) {
-                        answer.fail(error);
+                    if (error instanceof FluxKontextWebhookException refusal) {
+                        answer.fail(refusal);
+                    } else if (error != null) {
+                        // the caller broke the request off (or sent a broken one): its problem, logged as a refusal
+                        answer.fail(new FluxKontextWebhookException(400, "Webhook callback refused: its body could not be read ("
+                                                                         + error + ")", null, error));
                     } else {
                         verify(request, raw, query, answer);
                     }

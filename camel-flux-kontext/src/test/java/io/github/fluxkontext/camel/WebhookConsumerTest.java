@@ -314,6 +314,20 @@ class WebhookConsumerTest extends WebhookTestSupport {
     }
 
     @Test
+    void aDeliveryBrokenOffInTheMiddleOfItsBodyDoesNotReachTheRouteAndTheNextDoesOnce() throws Exception {
+        sim().faults().add(Fault.on(FalOperation.WEBHOOK).failDelivery());
+        try (LogCapture log = LogCapture.of(FluxKontextWebhookConsumer.class)) {
+            String id = submit(url(PATH), "A cat");
+
+            assertEquals(List.of(-1, 200), statuses(deliveries(id, 2)), "the broken request, then fal's next delivery");
+            arrives(mock("jobs"), 1);
+            staysAt(mock("jobs"), 1);
+            assertEquals(List.of(), log.lines(Level.ERROR, ""), "a caller's broken request is no error of ours");
+            assertTrue(log.lines(Level.WARN, "could not be handled").isEmpty(), log.lines().toString());
+        }
+    }
+
+    @Test
     void aDuplicateDeliveryReachesTheRouteOnce() throws Exception {
         sim().faults().add(Fault.on(FalOperation.WEBHOOK).duplicateDelivery());
         String id = submit(url(PATH), "A cat");
