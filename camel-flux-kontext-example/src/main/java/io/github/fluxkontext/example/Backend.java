@@ -30,6 +30,8 @@ final class Backend implements AutoCloseable {
     static final String FAL_BASE_URL = "https://queue.fal.run";
     /** Any non-blank key will do for the simulator: it accepts every key. */
     private static final String SIMULATOR_KEY = "example-simulator-key";
+    /** The fal user id the simulator signs its callbacks for, as fal signs them for the account that submitted. */
+    static final String SIMULATOR_USER_ID = "example-user";
 
     private final Kind kind;
     private final String baseUrl;
@@ -65,6 +67,7 @@ final class Backend implements AutoCloseable {
                     .runTime(settings.simulatorRunTime())
                     .runners(settings.simulatorRunners())
                     .imageScale(settings.simulatorScale())
+                    .webhookUserId(SIMULATOR_USER_ID)
                     .start();
             configuration.setBaseUrl(simulator.baseUrl());
             configuration.setStorageUrl(simulator.baseUrl());

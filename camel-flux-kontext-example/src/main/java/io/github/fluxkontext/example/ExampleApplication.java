@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -87,17 +89,36 @@ final class ExampleApplication implements AutoCloseable {
 
     /**
      * Webhook mode: every job waits for its callback, which the route {@code webhook} receives on Camel Main's HTTP
-     * server (a poll every max-poll-interval still completes a job whose callback never comes).
+     * server (a poll every max-poll-interval still completes a job whose callback never comes). The consumer takes only
+     * our own callbacks: those of our fal account (webhook-user-ids; the simulator's, unless set) of jobs submitted with
+     * our webhook secret (webhook-secret; unless set, a random one for this run, which the producers and the consumer of
+     * this JVM share).
      */
     private void waitForCallbacks(FluxKontextConfiguration configuration) {
         configuration.setWaitMode(WaitMode.WEBHOOK);
         configuration.setWebhookUrl(settings.webhookUrl());
-        LOG.info("Webhook mode: jobs wait for fal's callback to {} (route webhook, Camel Main's HTTP server)", settings.webhookUrl());
+        if (configuration.getWebhookSecret() == null) {
+            configuration.setWebhookSecret(randomSecret());
+        }
+        if (configuration.getWebhookUserIds() == null && backend.kind() == Backend.Kind.SIMULATOR) {
+            configuration.setWebhookUserIds(Backend.SIMULATOR_USER_ID);
+        }
+        LOG.info("Webhook mode: jobs wait for fal's callback to {} (route webhook, Camel Main's HTTP server), which takes the"
+                 + " callbacks of fal user(s) {} of jobs submitted with the webhook secret", settings.webhookUrl(),
+                configuration.getWebhookUserIds() == null ? "(any: set camel.component.flux-kontext.webhook-user-ids to yours)"
+                        : configuration.getWebhookUserIds());
         String host = URI.create(settings.webhookUrl()).getHost();
         if (backend.kind() != Backend.Kind.SIMULATOR && host != null && ("localhost".equals(host) || host.startsWith("127."))) {
             LOG.warn("fal cannot call {} back: set example.webhook.url to a public https URL that reaches this machine (a tunnel);"
                      + " meanwhile the jobs complete by polling every max-poll-interval", settings.webhookUrl());
         }
+    }
+
+    /** 32 random bytes: a webhook secret for this run. */
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Starts Camel (and the simulator if it is the backend); the routes are running when this returns. */

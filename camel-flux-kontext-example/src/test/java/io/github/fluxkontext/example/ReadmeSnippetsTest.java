@@ -156,14 +156,16 @@ class ReadmeSnippetsTest {
     static class Webhooks extends RouteBuilder {
         @Override
         public void configure() {
-            from("flux-kontext:webhook?path=/fal/webhook&outputType=bytes")
+            from("flux-kontext:webhook?path=/fal/webhook&outputType=bytes"
+                 + "&webhookUserIds={{fal.user-id}}&webhookSecret={{webhook.secret}}")
                 .to("file:output");
 
             from("direct:submit-for-callback")
-                .to("flux-kontext:text-to-image?waitForResult=false&webhookUrl={{webhook.url}}");
+                .to("flux-kontext:text-to-image?waitForResult=false&webhookUrl={{webhook.url}}&webhookSecret={{webhook.secret}}");
 
             from("direct:generate-and-wait")
-                .to("flux-kontext:text-to-image?waitMode=webhook&webhookUrl={{webhook.url}}&outputType=bytes")
+                .to("flux-kontext:text-to-image?waitMode=webhook&webhookUrl={{webhook.url}}&webhookSecret={{webhook.secret}}"
+                    + "&outputType=bytes")
                 .to("file:output");
         }
     }
@@ -364,6 +366,8 @@ class ReadmeSnippetsTest {
             camel.addService(server);
             Properties properties = new Properties();
             properties.setProperty("webhook.url", "http://127.0.0.1:" + port + "/fal/webhook");
+            properties.setProperty("webhook.secret", "the-readme-snippets-webhook-secret");
+            properties.setProperty("fal.user-id", "sim-user"); // the simulator signs for this account
             camel.getPropertiesComponent().setInitialProperties(properties);
             camel.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration().setJwksUrl(FAL.simulator().jwksUrl());
         });

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import io.github.fluxkontext.camel.FluxKontextComponent;
+import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.FluxKontextWebhookConsumer;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.FalSimulator;
@@ -60,9 +62,16 @@ class WebhookModeTest {
             assertImage(out.resolve("multi/kite-over-house-1.jpg"), "jpeg", 148, 110);
 
             FalSimulator sim = app.backend().simulator();
-            String callbackUrl = "http://localhost:" + port + "/fal/webhook?fluxKontextWaiting=true";
+            // our own callbacks only: the simulator's account, and the token of this run's webhook secret in each URL
+            FluxKontextConfiguration configuration = app.context().getComponent("flux-kontext", FluxKontextComponent.class)
+                    .getConfiguration();
+            assertEquals(Backend.SIMULATOR_USER_ID, configuration.getWebhookUserIds());
+            assertTrue(configuration.getWebhookSecret().length() >= 32, "a random secret for the run");
+            String callbackUrl = "http://localhost:" + port + "/fal/webhook?fluxKontextWaiting=true&fluxKontextToken=";
             for (JournalEntry submit : sim.journal().entries(FalOperation.SUBMIT)) {
                 assertTrue(submit.query().contains("fal_webhook=" + URLEncoder.encode(callbackUrl, StandardCharsets.UTF_8)), submit.query());
+                assertFalse(submit.query().contains(URLEncoder.encode(configuration.getWebhookSecret(), StandardCharsets.UTF_8)),
+                        "the token, never the secret");
             }
             // the simulator notes a delivery once it has the answer, which comes after the exchange went on
             await().atMost(Duration.ofSeconds(5)).until(() -> sim.webhookDeliveries().size() == 5);

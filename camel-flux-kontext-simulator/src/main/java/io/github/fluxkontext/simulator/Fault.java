@@ -27,6 +27,7 @@ public final class Fault {
     private StreamFault stream;
     private WebhookFault webhook;
     private Duration staleBy;
+    private String userId;
     private int times = 1;
     private double probability = 1.0;
     private String requestId;
@@ -179,6 +180,20 @@ public final class Fault {
         return webhook(WebhookFault.FAIL_DELIVERY, "failDelivery");
     }
 
+    /**
+     * Only with {@code on(WEBHOOK)}: the delivery is signed correctly, with the simulator's (fal's) key, but for the
+     * user id {@code otherUserId} instead of {@code webhookUserId}: what a receiver gets when someone with their own
+     * fal account submits a job with its webhook URL (fal signs every account's callbacks with the same keys).
+     */
+    public Fault otherAccount(String otherUserId) {
+        if (otherUserId == null || otherUserId.isBlank() || otherUserId.contains("\n")) {
+            throw new IllegalArgumentException("otherUserId must be a non-blank single line");
+        }
+        webhook(WebhookFault.OTHER_ACCOUNT, "otherAccount");
+        userId = otherUserId;
+        return this;
+    }
+
     private Fault webhook(WebhookFault f, String what) {
         requireOperation(FalOperation.WEBHOOK, what);
         webhook = f;
@@ -259,6 +274,11 @@ public final class Fault {
         return staleBy;
     }
 
+    /** The user id an {@link WebhookFault#OTHER_ACCOUNT} delivery is signed for. */
+    String userId() {
+        return userId;
+    }
+
     /** Whether this HTTP fault replaces the normal answer by its own status/body. */
     boolean replacesAnswer() {
         // headers alone do not make an answer; a fault with no other effect is a plain 500
@@ -280,6 +300,7 @@ public final class Fault {
         f.stream = stream;
         f.webhook = webhook;
         f.staleBy = staleBy;
+        f.userId = userId;
         f.times = times;
         f.probability = probability;
         f.requestId = requestId;
@@ -295,7 +316,7 @@ public final class Fault {
                 + (job != null ? " failJob=" + job.httpStatus() + "/" + job.errorType() : "")
                 + (stream != null ? " stream=" + stream.kind() + (stream.kind() == StreamFault.Kind.BREAK
                         ? "@" + stream.events() : "") : "")
-                + (webhook != null ? " webhook=" + webhook + (staleBy != null ? "@" + staleBy : "") : "")
+                + (webhook != null ? " webhook=" + webhook + (staleBy != null ? "@" + staleBy : "") + (userId != null ? "@" + userId : "") : "")
                 + (times < 0 ? " always" : " times=" + times)
                 + (probability < 1 ? " p=" + probability : "")
                 + (requestId != null ? " id=" + requestId : "") + "]";

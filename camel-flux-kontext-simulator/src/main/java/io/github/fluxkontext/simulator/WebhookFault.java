@@ -9,5 +9,10 @@ public enum WebhookFault {
     /** {@link Fault#duplicateDelivery()}: the same signed callback is delivered twice. */
     DUPLICATE_DELIVERY,
     /** {@link Fault#failDelivery()}: the connection is closed in the middle of the request body. */
-    FAIL_DELIVERY
+    FAIL_DELIVERY,
+    /**
+     * {@link Fault#otherAccount(String)}: signed by fal's key, as fal signs every customer's callbacks, for another
+     * user id: the callback of a job that another fal account submitted with this webhook URL.
+     */
+    OTHER_ACCOUNT
 }

@@ -159,7 +159,8 @@ final class WebhookSender {
         if (kind == WebhookFault.BAD_SIGNATURE) {
             signedBody = Arrays.copyOf(d.body(), d.body().length + 1); // other bytes than the ones sent
         }
-        String message = d.requestId() + "\n" + userId + "\n" + timestamp + "\n"
+        String signedUserId = kind == WebhookFault.OTHER_ACCOUNT ? fault.userId() : userId;
+        String message = d.requestId() + "\n" + signedUserId + "\n" + timestamp + "\n"
                 + HexFormat.of().formatHex(WebhookKeys.sha256(signedBody));
         String signature = HexFormat.of().formatHex(keys.sign(message.getBytes(StandardCharsets.UTF_8)));
         return HttpRequest.newBuilder(URI.create(d.url()))
@@ -167,7 +168,7 @@ final class WebhookSender {
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "fal-simulator")
                 .header(REQUEST_ID_HEADER, d.requestId())
-                .header(USER_ID_HEADER, userId)
+                .header(USER_ID_HEADER, signedUserId)
                 .header(TIMESTAMP_HEADER, Long.toString(timestamp))
                 .header(SIGNATURE_HEADER, signature);
     }

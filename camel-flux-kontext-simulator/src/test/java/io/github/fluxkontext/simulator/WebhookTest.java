@@ -179,6 +179,23 @@ class WebhookTest {
     }
 
     @Test
+    void otherAccountSignsWithFalsKeyForAnotherUserIdAndTheNextAttemptIsOurs(FalSimulator sim) throws Exception {
+        sim.faults().add(Fault.on(FalOperation.WEBHOOK).otherAccount("someone-else"));
+        receiver.answer(r -> "test-user".equals(r.header("X-Fal-Webhook-User-Id")) ? 200 : 401);
+        submitWithWebhook(sim, receiver.url(), "another account");
+        WebhookReceiver.Received theirs = receiver.next();
+        assertEquals("someone-else", theirs.header("X-Fal-Webhook-User-Id"));
+        assertTrue(WebhookReceiver.verifies(sim.jwksUrl(), theirs), "fal's key signs every account's callbacks");
+        WebhookReceiver.Received ours = receiver.next();
+        assertEquals("test-user", ours.header("X-Fal-Webhook-User-Id"));
+        assertTrue(WebhookReceiver.verifies(sim.jwksUrl(), ours));
+        List<WebhookDelivery> d = awaitDeliveries(sim, 2);
+        assertEquals(List.of(401, 200), d.stream().map(WebhookDelivery::status).toList());
+        assertEquals(Arrays.asList(WebhookFault.OTHER_ACCOUNT, null), d.stream().map(WebhookDelivery::fault).toList());
+        assertThrows(IllegalArgumentException.class, () -> Fault.on(FalOperation.WEBHOOK).otherAccount(" "));
+    }
+
+    @Test
     void duplicateDeliverySendsTheSameSignedCallbackTwice(FalSimulator sim) throws Exception {
         sim.faults().add(Fault.on(FalOperation.WEBHOOK).duplicateDelivery());
         submitWithWebhook(sim, receiver.url(), "twice");

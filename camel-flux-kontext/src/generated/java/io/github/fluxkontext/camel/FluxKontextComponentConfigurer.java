@@ -145,10 +145,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "waitForResult": getOrCreateConfiguration(target).setWaitForResult(property(camelContext, boolean.class, value)); return true;
         case "waitmode":
         case "waitMode": getOrCreateConfiguration(target).setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
+        case "webhooksecret":
+        case "webhookSecret": getOrCreateConfiguration(target).setWebhookSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "webhooktolerance":
         case "webhookTolerance": getOrCreateConfiguration(target).setWebhookTolerance(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "webhookurl":
         case "webhookUrl": getOrCreateConfiguration(target).setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhookuserids":
+        case "webhookUserIds": getOrCreateConfiguration(target).setWebhookUserIds(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -271,10 +275,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "waitForResult": return boolean.class;
         case "waitmode":
         case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
+        case "webhooksecret":
+        case "webhookSecret": return java.lang.String.class;
         case "webhooktolerance":
         case "webhookTolerance": return long.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
+        case "webhookuserids":
+        case "webhookUserIds": return java.lang.String.class;
         default: return null;
         }
     }
@@ -398,10 +406,14 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "waitForResult": return getOrCreateConfiguration(target).isWaitForResult();
         case "waitmode":
         case "waitMode": return getOrCreateConfiguration(target).getWaitMode();
+        case "webhooksecret":
+        case "webhookSecret": return getOrCreateConfiguration(target).getWebhookSecret();
         case "webhooktolerance":
         case "webhookTolerance": return getOrCreateConfiguration(target).getWebhookTolerance();
         case "webhookurl":
         case "webhookUrl": return getOrCreateConfiguration(target).getWebhookUrl();
+        case "webhookuserids":
+        case "webhookUserIds": return getOrCreateConfiguration(target).getWebhookUserIds();
         default: return null;
         }
     }

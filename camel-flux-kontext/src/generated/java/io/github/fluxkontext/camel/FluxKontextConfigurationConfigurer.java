@@ -121,10 +121,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "waitForResult": target.setWaitForResult(property(camelContext, boolean.class, value)); return true;
         case "waitmode":
         case "waitMode": target.setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
+        case "webhooksecret":
+        case "webhookSecret": target.setWebhookSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "webhooktolerance":
         case "webhookTolerance": target.setWebhookTolerance(property(camelContext, long.class, value)); return true;
         case "webhookurl":
         case "webhookUrl": target.setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhookuserids":
+        case "webhookUserIds": target.setWebhookUserIds(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -230,10 +234,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "waitForResult": return boolean.class;
         case "waitmode":
         case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
+        case "webhooksecret":
+        case "webhookSecret": return java.lang.String.class;
         case "webhooktolerance":
         case "webhookTolerance": return long.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
+        case "webhookuserids":
+        case "webhookUserIds": return java.lang.String.class;
         default: return null;
         }
     }
@@ -340,10 +348,14 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "waitForResult": return target.isWaitForResult();
         case "waitmode":
         case "waitMode": return target.getWaitMode();
+        case "webhooksecret":
+        case "webhookSecret": return target.getWebhookSecret();
         case "webhooktolerance":
         case "webhookTolerance": return target.getWebhookTolerance();
         case "webhookurl":
         case "webhookUrl": return target.getWebhookUrl();
+        case "webhookuserids":
+        case "webhookUserIds": return target.getWebhookUserIds();
         default: return null;
         }
     }

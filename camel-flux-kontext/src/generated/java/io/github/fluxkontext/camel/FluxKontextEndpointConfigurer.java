@@ -129,10 +129,14 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "waitForResult": target.getConfiguration().setWaitForResult(property(camelContext, boolean.class, value)); return true;
         case "waitmode":
         case "waitMode": target.getConfiguration().setWaitMode(property(camelContext, io.github.fluxkontext.camel.WaitMode.class, value)); return true;
+        case "webhooksecret":
+        case "webhookSecret": target.getConfiguration().setWebhookSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "webhooktolerance":
         case "webhookTolerance": target.getConfiguration().setWebhookTolerance(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "webhookurl":
         case "webhookUrl": target.getConfiguration().setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhookuserids":
+        case "webhookUserIds": target.getConfiguration().setWebhookUserIds(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -246,10 +250,14 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "waitForResult": return boolean.class;
         case "waitmode":
         case "waitMode": return io.github.fluxkontext.camel.WaitMode.class;
+        case "webhooksecret":
+        case "webhookSecret": return java.lang.String.class;
         case "webhooktolerance":
         case "webhookTolerance": return long.class;
         case "webhookurl":
         case "webhookUrl": return java.lang.String.class;
+        case "webhookuserids":
+        case "webhookUserIds": return java.lang.String.class;
         default: return null;
         }
     }
@@ -364,10 +372,14 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "waitForResult": return target.getConfiguration().isWaitForResult();
         case "waitmode":
         case "waitMode": return target.getConfiguration().getWaitMode();
+        case "webhooksecret":
+        case "webhookSecret": return target.getConfiguration().getWebhookSecret();
         case "webhooktolerance":
         case "webhookTolerance": return target.getConfiguration().getWebhookTolerance();
         case "webhookurl":
         case "webhookUrl": return target.getConfiguration().getWebhookUrl();
+        case "webhookuserids":
+        case "webhookUserIds": return target.getConfiguration().getWebhookUserIds();
         default: return null;
         }
     }

@@ -1,6 +1,8 @@
 package io.github.fluxkontext.camel;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.camel.client.FalClientSettings;
@@ -30,6 +32,11 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 @UriParams
 @Configurer
 public class FluxKontextConfiguration implements Cloneable {
+
+    /** Shorter secrets are too easy to guess from a token that leaked (the URL fal stores carries it). */
+    static final int MIN_WEBHOOK_SECRET_LENGTH = 16;
+    /** Longer values are not fal's user ids (the verifier refuses longer headers anyway). */
+    private static final int MAX_USER_ID_LENGTH = 256;
 
     /** Far beyond any redelivery window, and well within the epoch milliseconds the ledgers store. */
     static final Duration MAX_LEDGER_TTL = Duration.ofDays(3650);
@@ -102,6 +109,10 @@ public class FluxKontextConfiguration implements Cloneable {
     private long maxWebhookSize = 16777216;
     @UriParam(label = "consumer")
     private IdempotentRepository idempotentRepository;
+    @UriParam(label = "consumer,security")
+    private String webhookUserIds;
+    @UriParam(label = "security", secret = true)
+    private String webhookSecret;
     @UriParam(label = "producer", defaultValue = "3")
     private int maxRetries = 3;
     @UriParam(label = "producer", defaultValue = "1000", javaType = "java.time.Duration")
@@ -525,7 +536,7 @@ public class FluxKontextConfiguration implements Cloneable {
     /**
      * flux-kontext:webhook: how far a callback's timestamp (header X-Fal-Webhook-Timestamp) may be from this
      * machine's clock, either way; older or newer callbacks are refused (401), so a captured callback cannot
-     * be replayed later.
+     * be replayed later (within it, only the idempotentRepository stops a replay).
      */
     public void setWebhookTolerance(long webhookTolerance) {
         this.webhookTolerance = webhookTolerance;
@@ -537,8 +548,9 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * flux-kontext:webhook: the largest callback body accepted, in bytes; a larger one is answered 413. fal's
-     * callbacks hold image URLs (a few kilobytes), or the images themselves with syncMode. Also bound the HTTP
-     * server's body size (camel.server.maxBodySize on Camel Main), which reads the body first.
+     * callbacks hold image URLs (a few kilobytes), or the images themselves with syncMode. On Vert.x servers (Camel
+     * Main, JBang, Quarkus) the consumer reads the body itself and stops at this size, chunked bodies included; on
+     * a servlet server (Spring Boot) Camel reads the whole body first: bound it there (see the docs).
      */
     public void setMaxWebhookSize(long maxWebhookSize) {
         this.maxWebhookSize = maxWebhookSize;
@@ -549,13 +561,56 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: remembers the request ids of the callbacks received, so that a job reaches the route
-     * once although fal delivers again (after a failed answer, and up to 10 times). Unset, an in-memory one per
-     * consumer (the last 10,000 ids). When several instances receive the callbacks of one fleet, give them one
-     * shared repository (Camel's JDBC, Kafka, Redis or Infinispan ones).
+     * flux-kontext:webhook: remembers the request ids of the callbacks whose exchange is done, so that a job reaches
+     * the route once although fal delivers again (after a failed answer, up to 10 times over 2 hours). Unset, an
+     * in-memory one per consumer (the last 10,000 ids): then a captured genuine callback can be replayed within
+     * webhookTolerance after a restart, at another instance, or after 10,000 newer callbacks. When several instances
+     * receive the callbacks of one fleet, give them one shared, persistent repository (Camel's JDBC, Kafka, Redis or
+     * Infinispan ones); two deliveries of one job racing on two instances may still both reach the route.
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
+    }
+
+    public String getWebhookUserIds() {
+        return webhookUserIds;
+    }
+
+    /**
+     * flux-kontext:webhook: the fal user ids (header X-Fal-Webhook-User-Id, covered by the signature) whose callbacks
+     * are accepted, comma separated; another account's callback is answered 401 and never routed. fal signs every
+     * customer's callbacks with the same keys, so without this (or webhookSecret) anyone with a fal account can send
+     * this route results of their choice. Needs verifyWebhookSignature=true.
+     */
+    public void setWebhookUserIds(String webhookUserIds) {
+        this.webhookUserIds = webhookUserIds;
+    }
+
+    /** webhookUserIds from Java: the fal user ids whose callbacks are accepted. */
+    public void setWebhookUserIds(List<String> webhookUserIds) {
+        this.webhookUserIds = webhookUserIds == null ? null : String.join(",", webhookUserIds);
+    }
+
+    /** The fal user ids of webhookUserIds, or an empty list when any fal user is accepted. */
+    List<String> webhookUserIdList() {
+        if (webhookUserIds == null) {
+            return List.of();
+        }
+        return Arrays.stream(webhookUserIds.split(",")).map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
+    }
+
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    /**
+     * A secret shared by the producers that submit with webhookUrl and the flux-kontext:webhook consumers that receive
+     * the callbacks (at least 16 characters, e.g. 32 random bytes in base64). The producer adds a token derived from
+     * it to the fal_webhook URL (never the secret itself); the consumer refuses a callback without that token (401).
+     * The only protection when every callback comes from one fal account that others use too (an aggregator's).
+     */
+    public void setWebhookSecret(String webhookSecret) {
+        this.webhookSecret = webhookSecret;
     }
 
     public int getMaxRetries() {
@@ -868,6 +923,11 @@ public class FluxKontextConfiguration implements Cloneable {
         if (proxyHost != null && proxyPort == null) {
             throw new IllegalArgumentException("Option proxyHost is set but proxyPort is not");
         }
+        if (webhookSecret != null && webhookSecret.strip().length() < MIN_WEBHOOK_SECRET_LENGTH) {
+            throw new IllegalArgumentException("Option webhookSecret must be at least " + MIN_WEBHOOK_SECRET_LENGTH
+                                               + " characters (a random string, e.g. 32 random bytes in base64), was "
+                                               + webhookSecret.strip().length());
+        }
         if (endpointId != null) {
             try {
                 FalUrls.normalizeEndpointId(endpointId);
@@ -897,6 +957,7 @@ public class FluxKontextConfiguration implements Cloneable {
             }
             positive("webhookTolerance", webhookTolerance);
             positive("maxWebhookSize", maxWebhookSize);
+            checkWebhookUserIds();
             if (verifyWebhookSignature) {
                 requireAbsoluteHttp("jwksUrl", jwksUrl);
                 if (!FalUrls.isAllowedTarget(jwksUrl, allowInsecureHttp)) {
@@ -968,17 +1029,45 @@ public class FluxKontextConfiguration implements Cloneable {
         return imageUpload == ImageUpload.FAL_STORAGE ? 3 * call : call;
     }
 
+    private void checkWebhookUserIds() {
+        if (webhookUserIds == null) {
+            return;
+        }
+        List<String> ids = webhookUserIdList();
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("Option webhookUserIds lists no fal user id ('" + webhookUserIds + "'): give one or"
+                                               + " more, comma separated, or leave it unset");
+        }
+        for (String id : ids) {
+            if (id.length() > MAX_USER_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("Option webhookUserIds: '" + id + "' is not a fal user id (at most "
+                                                   + MAX_USER_ID_LENGTH + " characters, no control characters)");
+            }
+        }
+        if (!verifyWebhookSignature) {
+            throw new IllegalArgumentException("Option webhookUserIds needs verifyWebhookSignature=true: the user id is to be"
+                                               + " trusted only when fal's signature covers it. Without signatures, use webhookSecret");
+        }
+    }
+
     /** The fal endpoint id of an operation: the endpointId option, else the operation's for the model. */
     String falEndpointId(FluxKontextOperation operation) {
         return FalUrls.normalizeEndpointId(endpointId != null ? endpointId : operation.endpointId(model));
     }
 
     /**
-     * With waitMode=webhook (and waiting) the webhook URL carries a marker telling the receiving consumer that a
-     * producer waits for the job, so that it is not also routed (see {@link WebhookMarker}).
+     * The webhook URL fal is given: with waitMode=webhook (and waiting) it carries a marker telling the receiving
+     * consumer that a producer waits for the job, so that it is not also routed (see {@link WebhookMarker}); with
+     * webhookSecret, the token the consumer requires (see {@link WebhookToken}).
      */
     SubmitOptions submitOptions() {
-        String callback = webhookUrl != null && waitForResult && waitMode == WaitMode.WEBHOOK ? WebhookMarker.mark(webhookUrl) : webhookUrl;
+        String callback = webhookUrl;
+        if (callback != null && waitForResult && waitMode == WaitMode.WEBHOOK) {
+            callback = WebhookMarker.mark(callback);
+        }
+        if (callback != null && webhookSecret != null) {
+            callback = new WebhookToken(webhookSecret).addTo(callback);
+        }
         return new SubmitOptions(priority, startTimeout == null ? null : Duration.ofMillis(startTimeout), callback);
     }
 
@@ -1016,6 +1105,7 @@ public class FluxKontextConfiguration implements Cloneable {
         // never the key: it is masked like Camel masks secret URI options
         return "FluxKontextConfiguration[model=" + model + ", endpointId=" + endpointId + ", baseUrl=" + baseUrl
                + ", apiKey=" + (apiKey == null ? "none" : "******") + ", storageApiKey=" + (storageApiKey == null ? "none" : "******")
+               + ", webhookSecret=" + (webhookSecret == null ? "none" : "******")
                + ", authScheme=" + authScheme + ", waitForResult="
                + waitForResult + ", outputType=" + outputType + ", imageUpload=" + imageUpload + "]";
     }

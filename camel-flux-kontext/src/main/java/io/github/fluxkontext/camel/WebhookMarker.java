@@ -1,8 +1,6 @@
 package io.github.fluxkontext.camel;
 
-import io.github.fluxkontext.camel.client.FalUrls;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
+import io.github.fluxkontext.camel.model.FluxKontextWebhookException;
 
 /**
  * How a {@code flux-kontext:webhook} consumer tells a callback that a producer waits for (waitMode=webhook)
@@ -29,21 +27,19 @@ final class WebhookMarker {
 
     /** The webhook URL with the marker (before a fragment, if any). */
     static String mark(String webhookUrl) {
-        int fragment = webhookUrl.indexOf('#');
-        String url = fragment < 0 ? webhookUrl : webhookUrl.substring(0, fragment);
-        return FalUrls.withQuery(url, PARAMETER + "=true") + (fragment < 0 ? "" : webhookUrl.substring(fragment));
+        return WebhookQuery.withParameter(webhookUrl, PARAMETER, "true");
     }
 
-    /** Whether the request came to a marked URL: the parameter in the query (platform-http also maps it to a header). */
-    static boolean isMarked(Message request) {
-        String query = request.getHeader(Exchange.HTTP_QUERY, String.class);
-        if (query != null) {
-            for (String parameter : query.split("&")) {
-                if (parameter.equals(PARAMETER) || parameter.startsWith(PARAMETER + "=")) {
-                    return true;
-                }
-            }
+    /**
+     * Whether the request came to a marked URL: the parameter in its query, once. Given more than once, the URL is
+     * not one a producer made: refused (400), rather than guessing which one counts.
+     */
+    static boolean isMarked(WebhookQuery query) {
+        int given = query.values(PARAMETER).size();
+        if (given > 1) {
+            throw new FluxKontextWebhookException(400, "Webhook callback refused: its URL carries " + PARAMETER + " " + given
+                                                       + " times", null, null);
         }
-        return request.getHeader(PARAMETER) != null;
+        return given == 1;
     }
 }

@@ -107,6 +107,16 @@ class ConfigurationBindingTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void theWebhookSecretIsMaskedLikeTheKey() throws Exception {
+        String secret = "a-webhook-secret-that-stays-hidden";
+        FluxKontextEndpoint endpoint = context.getEndpoint("flux-kontext:text-to-image?webhookSecret=" + secret, FluxKontextEndpoint.class);
+
+        assertFalse(endpoint.toString().contains(secret), endpoint.toString());
+        assertFalse(endpoint.getConfiguration().toString().contains(secret), endpoint.getConfiguration().toString());
+        assertTrue(context.getCamelContextExtension().getEndpointUriFactory("flux-kontext").secretPropertyNames().contains("webhookSecret"));
+    }
+
+    @Test
     void theUriFactoryKnowsEveryOptionAndTheSecret() throws Exception {
         EndpointUriFactory factory = context.getCamelContextExtension().getEndpointUriFactory("flux-kontext");
 

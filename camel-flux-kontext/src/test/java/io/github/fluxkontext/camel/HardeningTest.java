@@ -413,6 +413,27 @@ class HardeningTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void aGatewayThatEchoesTheKeyInFalsDetailsDoesNotPutItInTheDetails() {
+        RecordingServer echo = new RecordingServer(exchange -> {
+            String sent = exchange.getRequestHeaders().getFirst("Authorization");
+            return new RecordingServer.Answer(422, Map.of("Content-Type", "application/json"),
+                    "{\"detail\":[{\"loc\":[\"header\",\"" + sent + "\"],\"msg\":\"bad header " + sent + "\",\"type\":\"value_error\","
+                    + "\"url\":\"https://docs.example/?key=" + sent + "\",\"ctx\":{\"input\":{\"authorization\":\"" + sent + "\"}}}]}");
+        });
+        closeLater.add(echo);
+
+        FluxKontextApiException e = failure(FluxKontextApiException.class, "flux-kontext:status?baseUrl=" + echo.baseUrl(), REQUEST_ID, Map.of());
+
+        assertEquals(1, e.getDetails().size());
+        String details = e.getDetails().get(0).loc() + " " + e.getDetails().get(0).msg() + " " + e.getDetails().get(0).url() + " "
+                         + e.getDetails().get(0).ctx();
+        assertTrue(details.contains("bad header Key ******"), details);
+        for (String part : KEY.split(":")) {
+            assertFalse(details.contains(part), details);
+        }
+    }
+
+    @Test
     void aFailedDownloadDoesNotShowTheSignedQuery() {
         RecordingServer fal = fakeFal(self -> resultWithImages(List.of(self.baseUrl() + "/img/a.png?X-Signature=s3cr3t-signature"), "image/png"),
                 exchange -> new RecordingServer.Answer(403, Map.of(), ""));

@@ -142,6 +142,28 @@ class KameletsTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void headersFromUpstreamDoNotOverrideTheKameletsProperties() throws Exception {
+        getMockEndpoint("mock:posters").expectedMessageCount(1);
+        getMockEndpoint("mock:edited").expectedMessageCount(1);
+
+        // a message that went through another flux-kontext call upstream, or that someone shaped to spend more
+        Map<String, Object> upstream = Map.of(FluxKontextConstants.NUM_IMAGES, 4, FluxKontextConstants.ASPECT_RATIO, "9:21",
+                FluxKontextConstants.SEED, 7L, FluxKontextConstants.PROMPT, "Something else entirely");
+        template.sendBodyAndHeaders("direct:poster", "A lighthouse at dusk", upstream);
+        template.sendBodyAndHeaders("direct:watercolour", TestImages.png(64, 64), upstream);
+
+        getMockEndpoint("mock:posters").assertIsSatisfied();
+        getMockEndpoint("mock:edited").assertIsSatisfied();
+        List<Map<String, Object>> inputs = sim().journal().entries(FalOperation.SUBMIT).stream().map(JournalEntry::bodyAsJson).toList();
+        Map<String, Object> poster = inputs.stream().filter(i -> !i.containsKey("image_url")).findFirst().orElseThrow();
+        assertEquals(Map.of("prompt", "A lighthouse at dusk", "aspect_ratio", "16:9", "output_format", "png", "seed", 42), poster,
+                "the Kamelet's properties only, and the prompt of the body");
+        Map<String, Object> edit = inputs.stream().filter(i -> i.containsKey("image_url")).findFirst().orElseThrow();
+        assertEquals(Set.of("prompt", "image_url"), edit.keySet(), "no num_images, aspect_ratio or seed from upstream");
+        assertEquals("Something else entirely", edit.get("prompt"), "the one header the edit action documents as an input");
+    }
+
+    @Test
     void anEndpointUriWithOutputTypeUrlsGivesTheImageUrls() {
         Object body = template.requestBody("direct:links", "A kite over a house");
 
@@ -275,9 +297,18 @@ class KameletsTest extends FluxKontextTestSupport {
         Map<String, Object> from = map(map(spec, "template"), "from");
         assertEquals("kamelet:source", from.get("uri"));
         List<?> steps = (List<?>) from.get("steps");
-        assertEquals(1, steps.size(), "one step: the endpoint");
+        assertEquals(2, steps.size(), "two steps: the component's headers from upstream removed, then the endpoint");
         @SuppressWarnings("unchecked")
-        Map<String, Object> to = (Map<String, Object>) ((Map<String, Object>) steps.get(0)).get("to");
+        Map<String, Object> removeHeaders = (Map<String, Object>) ((Map<String, Object>) steps.get(0)).get("removeHeaders");
+        assertNotNull(removeHeaders, "first the headers");
+        assertEquals("CamelFluxKontext*", removeHeaders.get("pattern"));
+        assertEquals(EDIT.equals(name) ? "CamelFluxKontextPrompt" : null, removeHeaders.get("excludePattern"),
+                "kept: the headers the Kamelet documents as inputs");
+        if (removeHeaders.get("excludePattern") instanceof String kept) {
+            assertTrue(((String) definition.get("description")).contains(kept), "documented as an input: " + kept);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> to = (Map<String, Object>) ((Map<String, Object>) steps.get(1)).get("to");
         String operation = name.substring("flux-kontext-".length(), name.length() - "-action".length());
         assertEquals("flux-kontext:" + operation, to.get("uri"));
         Map<String, Object> parameters = map(to, "parameters");

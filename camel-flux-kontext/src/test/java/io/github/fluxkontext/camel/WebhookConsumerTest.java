@@ -5,13 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fluxkontext.camel.client.FalWebhookVerifier;
 import io.github.fluxkontext.camel.client.WebhookSigner;
 import io.github.fluxkontext.camel.model.FluxKontextJobFailedException;
+import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.Fault;
@@ -19,25 +27,40 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * flux-kontext:webhook on platform-http, fed by the simulator's signed callbacks (through a relay that lets a
- * test tamper with them): what reaches the route, once, and what is answered 401, 400, 405, 413 or 500 and never
- * reaches it.
+ * test tamper with them): what reaches the route, once, and what is answered 401, 400, 405, 409, 413, 500 or 503 and
+ * never reaches it; only our own callbacks (webhookUserIds, webhookSecret); no callback acknowledged before its
+ * exchange is done; refused callers told nothing of the inside.
  */
 class WebhookConsumerTest extends WebhookTestSupport {
+
+    /** The user id the simulator signs its callbacks for (the account that submits the tests' jobs). */
+    private static final String OUR_FAL_USER = "sim-user";
+    private static final String SECRET = "a-shared-secret-of-the-fleet-7c1f";
 
     /** Another key than fal's, with its own JWKS served by the relay: for callbacks the simulator would not send. */
     private final WebhookSigner testKey = new WebhookSigner();
     private final WebhookRelay relay = relay(port);
     private final AtomicInteger flakyCalls = new AtomicInteger();
+    /** The route of /test/held has the callback (entered) and holds it until released. */
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final IdempotentRepository heldCallbacks = MemoryIdempotentRepository.memoryIdempotentRepository();
 
     private static WebhookRelay relay(int port) {
         try {
@@ -49,7 +72,24 @@ class WebhookConsumerTest extends WebhookTestSupport {
 
     @AfterEach
     void closeRelay() {
+        release.countDown();
         relay.close();
+    }
+
+    /** Camel logs the routes' URIs; the secret in them, and the token derived from it, stay out of the log. */
+    @AfterAll
+    static void secretIsNotInTheLog() throws IOException {
+        Path log = Path.of("target", "test.log");
+        if (Files.exists(log)) {
+            String text = Files.readString(log);
+            assertFalse(text.contains(SECRET), "the webhook secret appears in target/test.log");
+            assertFalse(text.contains(new WebhookToken(SECRET).value()), "the webhook token appears in target/test.log");
+        }
+    }
+
+    @Override
+    protected void bindToRegistry(org.apache.camel.spi.Registry registry) {
+        registry.bind("heldCallbacks", heldCallbacks);
     }
 
     @Override
@@ -76,6 +116,19 @@ class WebhookConsumerTest extends WebhookTestSupport {
                         .to("mock:testKey");
                 from("flux-kontext:webhook?path=/unsigned/webhook&verifyWebhookSignature=false").routeId("unsigned")
                         .to("mock:unsigned");
+                from("flux-kontext:webhook?path=/fal/pinned&webhookUserIds=another-account-of-ours," + OUR_FAL_USER).routeId("pinned")
+                        .to("mock:pinned");
+                from("flux-kontext:webhook?path=/fal/secret&webhookSecret=" + SECRET).routeId("secret")
+                        .to("mock:secret");
+                from("flux-kontext:webhook?path=/test/secret&webhookSecret=" + SECRET + "&jwksUrl=" + relay.url("/jwks.json"))
+                        .routeId("test-secret").to("mock:testSecret");
+                from("flux-kontext:webhook?path=/test/held&idempotentRepository=#heldCallbacks&jwksUrl=" + relay.url("/jwks.json"))
+                        .routeId("held")
+                        .process(e -> {
+                            entered.countDown();
+                            assertTrue(release.await(20, TimeUnit.SECONDS), "released");
+                        })
+                        .to("mock:held");
             }
         };
     }
@@ -261,6 +314,20 @@ class WebhookConsumerTest extends WebhookTestSupport {
     }
 
     @Test
+    void aDeliveryBrokenOffInTheMiddleOfItsBodyDoesNotReachTheRouteAndTheNextDoesOnce() throws Exception {
+        sim().faults().add(Fault.on(FalOperation.WEBHOOK).failDelivery());
+        try (LogCapture log = LogCapture.of(FluxKontextWebhookConsumer.class)) {
+            String id = submit(url(PATH), "A cat");
+
+            assertEquals(List.of(-1, 200), statuses(deliveries(id, 2)), "the broken request, then fal's next delivery");
+            arrives(mock("jobs"), 1);
+            staysAt(mock("jobs"), 1);
+            assertEquals(List.of(), log.lines(Level.ERROR, ""), "a caller's broken request is no error of ours");
+            assertTrue(log.lines(Level.WARN, "could not be handled").isEmpty(), log.lines().toString());
+        }
+    }
+
+    @Test
     void aDuplicateDeliveryReachesTheRouteOnce() throws Exception {
         sim().faults().add(Fault.on(FalOperation.WEBHOOK).duplicateDelivery());
         String id = submit(url(PATH), "A cat");
@@ -295,6 +362,180 @@ class WebhookConsumerTest extends WebhookTestSupport {
         arrives(mock("unsigned"), 1);
         staysAt(mock("unsigned"), 1);
         assertEquals("job-unsigned", mock("unsigned").getReceivedExchanges().get(0).getMessage().getHeader(FluxKontextConstants.REQUEST_ID));
+    }
+
+    // ---- Trust: only our own callbacks
+
+    @Test
+    void anotherFalAccountsCallbackIsRefused401AndTheSameCallbackForOurAccountIsRoutedOnce() throws Exception {
+        // fal signs every account's callbacks with the same keys: this one verifies, but someone else submitted it
+        sim().faults().add(Fault.on(FalOperation.WEBHOOK).otherAccount("intruder"));
+        try (LogCapture log = LogCapture.of(FluxKontextWebhookConsumer.class)) {
+            String id = submit(url("/fal/pinned"), "A cat");
+
+            assertEquals(List.of(401, 200), statuses(deliveries(id, 2)), "refused, then accepted when signed for our account");
+            arrives(mock("pinned"), 1);
+            staysAt(mock("pinned"), 1);
+            assertEquals(id, mock("pinned").getReceivedExchanges().get(0).getMessage().getHeader(FluxKontextConstants.REQUEST_ID));
+            assertEquals(1, consumer("pinned").getRefusedCallbacks());
+            assertEquals(1, log.lines(Level.WARN, "fal user 'intruder', which is not one of webhookUserIds").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void aSignedCallbackWithoutTheProducersTokenIsRefused401AndAtTheUrlTheProducerGaveFalItIsRouted() throws Exception {
+        String without = submit(url("/fal/secret"), "Submitted without the secret");
+        String with = template.requestBody("flux-kontext:text-to-image?waitForResult=false&webhookSecret=" + SECRET
+                                           + "&webhookUrl=RAW(" + url("/fal/secret") + ")", "Submitted with it", KontextJob.class).requestId();
+
+        assertEquals(List.of(401, 401, 401, 401), statuses(deliveries(without, 4)), "signed by fal, but not our job");
+        assertEquals(List.of(200), statuses(deliveries(with, 1)));
+        arrives(mock("secret"), 1);
+        staysAt(mock("secret"), 1);
+        Exchange routed = mock("secret").getReceivedExchanges().get(0);
+        assertEquals(with, routed.getMessage().getHeader(FluxKontextConstants.REQUEST_ID));
+
+        String falWebhook = sim().journal().entries(FalOperation.SUBMIT).stream().filter(e -> with.equals(e.requestId()))
+                .findFirst().orElseThrow().query();
+        String token = new WebhookToken(SECRET).value();
+        assertTrue(falWebhook.contains(WebhookToken.PARAMETER + "%3D" + token), falWebhook);
+        assertFalse(falWebhook.contains(SECRET), "the token, never the secret: " + falWebhook);
+        assertFalse(routed.getMessage().getHeaders().containsKey(WebhookToken.PARAMETER));
+        assertTrue(routed.getMessage().getHeaders().values().stream().noneMatch(v -> String.valueOf(v).contains(token)),
+                "no token in the route's exchange: " + routed.getMessage().getHeaders());
+    }
+
+    @Test
+    void theTokenGivenTwiceOrOnlyAsAnHttpHeaderIsRefused401AndTheMarkerGivenTwice400() throws Exception {
+        WebhookToken token = new WebhookToken(SECRET);
+        long now = Instant.now().getEpochSecond();
+        byte[] first = callback("job-1");
+        byte[] second = callback("job-2");
+        byte[] third = callback("job-3");
+
+        assertEquals(401, send("POST", token.addTo(token.addTo(url("/test/secret"))), testKey.headers("job-1", now, first), first),
+                "twice");
+        Map<String, String> asHeader = new HashMap<>(testKey.headers("job-1", now, first));
+        asHeader.put(WebhookToken.PARAMETER, token.value());
+        assertEquals(401, send("POST", url("/test/secret"), asHeader, first), "only the URL fal was given counts");
+        assertEquals(400, send("POST", WebhookMarker.mark(WebhookMarker.mark(token.addTo(url("/test/secret")))),
+                testKey.headers("job-2", now, second), second), "marked twice");
+        staysAt(mock("testSecret"), 0);
+
+        assertEquals(200, send("POST", token.addTo(url("/test/secret")), testKey.headers("job-3", now, third), third), "once: fine");
+        assertEquals(1, mock("testSecret").getReceivedCounter());
+    }
+
+    @Test
+    void aConsumerThatAcceptsAnyFalAccountSaysSoAtStartAndOneWithEitherOptionDoesNot() throws Exception {
+        try (LogCapture log = LogCapture.of(FluxKontextWebhookConsumer.class)) {
+            addConsumers("mock:open", "flux-kontext:webhook?path=/open/webhook",
+                    "flux-kontext:webhook?path=/pinned/webhook&webhookUserIds=" + OUR_FAL_USER,
+                    "flux-kontext:webhook?path=/secret/webhook&webhookSecret=" + SECRET);
+
+            List<String> warnings = log.lines(Level.WARN, "anyone with a fal account can submit a cheap job");
+            assertEquals(1, warnings.size(), log.lines().toString());
+            assertTrue(warnings.get(0).contains("/open/webhook") && warnings.get(0).contains("webhookUserIds")
+                       && warnings.get(0).contains("webhookSecret"), warnings.get(0));
+        }
+    }
+
+    @Test
+    void webhookUserIdsNeedSignaturesAndAWebhookSecretIsNotAPassword() {
+        Exception unsigned = assertThrows(Exception.class,
+                () -> context.getEndpoint("flux-kontext:webhook?verifyWebhookSignature=false&webhookUserIds=" + OUR_FAL_USER));
+        assertTrue(rootMessage(unsigned).contains("Option webhookUserIds needs verifyWebhookSignature=true"), rootMessage(unsigned));
+        Exception empty = assertThrows(Exception.class, () -> context.getEndpoint("flux-kontext:webhook?webhookUserIds=,"));
+        assertTrue(rootMessage(empty).contains("Option webhookUserIds lists no fal user id"), rootMessage(empty));
+        Exception shortSecret = assertThrows(Exception.class, () -> context.getEndpoint("flux-kontext:webhook?webhookSecret=hunter2"));
+        assertTrue(rootMessage(shortSecret).contains("Option webhookSecret must be at least 16 characters"), rootMessage(shortSecret));
+        assertFalse(rootMessage(shortSecret).contains("hunter2"), "the secret is not in the message");
+    }
+
+    // ---- No callback lost
+
+    @Test
+    void aRepeatWhileTheFirstIsHeldInTheRouteIsNotAcknowledgedAndAfterTheFirstFinishedItIs() throws Exception {
+        byte[] body = callback("job-held");
+        Map<String, String> signed = testKey.headers("job-held", Instant.now().getEpochSecond(), body);
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return send("POST", url("/test/held"), signed, body);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(entered.await(20, TimeUnit.SECONDS), "the route holds the first delivery");
+
+        HttpResponse<String> repeat = answer("POST", url("/test/held"), signed, body);
+        assertEquals(409, repeat.statusCode(), "not acknowledged: the first may yet fail");
+        assertTrue(repeat.headers().firstValue("Retry-After").isPresent());
+        assertFalse(heldCallbacks.contains("job-held"), "remembered only once its exchange is done");
+
+        release.countDown();
+        assertEquals(200, first.get(20, TimeUnit.SECONDS));
+        assertTrue(heldCallbacks.contains("job-held"));
+        assertEquals(200, send("POST", url("/test/held"), signed, body), "now a duplicate: acknowledged");
+        arrives(mock("held"), 1);
+        staysAt(mock("held"), 1);
+        assertEquals(1, consumer("held").getRepeatsWhileHandled());
+        assertEquals(1, consumer("held").getDuplicateCallbacks());
+    }
+
+    // ---- Refused callers learn nothing of the inside
+
+    @Test
+    void refusedCallersGetFixedTextsAndTheDetailGoesToTheLog() throws Exception {
+        try (LogCapture log = LogCapture.of(FluxKontextWebhookConsumer.class)) {
+            byte[] body = callback("job-1");
+            HttpResponse<String> stale = answer("POST", url("/test/webhook"), testKey.headers("job-1", Instant.now().getEpochSecond() - 400, body),
+                    body);
+            assertEquals(401, stale.statusCode());
+            assertEquals("Unauthorized", stale.body(), "no clock offset");
+
+            byte[] otherJob = callback("job-2");
+            HttpResponse<String> mismatch = answer("POST", url("/test/webhook"), testKey.headers("job-1", Instant.now().getEpochSecond(),
+                    otherJob), otherJob);
+            assertEquals(400, mismatch.statusCode());
+            assertEquals("Bad Request: not a webhook callback", mismatch.body());
+
+            int nobody = freePort();
+            addConsumers("mock:nokeys", "flux-kontext:webhook?path=/fal/nokeys&jwksUrl=http://127.0.0.1:" + nobody + "/keys.json");
+            HttpResponse<String> noKeys = answer("POST", url("/fal/nokeys"), testKey.headers("job-1", Instant.now().getEpochSecond(), body),
+                    body);
+            assertEquals(503, noKeys.statusCode());
+            assertEquals("Service Unavailable: deliver it again later", noKeys.body(), "no JWKS fetch error, no host");
+
+            String logged = String.join("\n", log.lines());
+            assertTrue(logged.contains("400 s away from now"), logged);
+            assertTrue(logged.contains("is not the body's"), logged);
+            assertTrue(logged.contains("could not be fetched from http://127.0.0.1:" + nobody), logged);
+        }
+        staysAt(mock("testKey"), 0);
+    }
+
+    @Test
+    void theKeysUrlIsLoggedWithoutCredentialsNorQuery() throws Exception {
+        try (LogCapture log = LogCapture.of(FluxKontextWebhookConsumer.class)) {
+            addConsumers("mock:proxied", "flux-kontext:webhook?path=/fal/proxied&webhookUserIds=" + OUR_FAL_USER
+                                         + "&jwksUrl=RAW(https://keys-user:keys-pa55word@keys.example.com/jwks.json?sig=s3cr3t)");
+
+            String logged = String.join("\n", log.lines());
+            assertTrue(logged.contains("https://...@keys.example.com/jwks.json?..."), logged);
+            assertFalse(logged.contains("keys-pa55word") || logged.contains("keys-user") || logged.contains("s3cr3t"), logged);
+        }
+    }
+
+    /** Starts a route from each of these consumer URIs to the mock. */
+    private void addConsumers(String mock, String... uris) throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (String uri : uris) {
+                    from(uri).to(mock);
+                }
+            }
+        });
     }
 
     /** A callback body for a job that succeeded. */

@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import io.github.fluxkontext.camel.model.KontextResult;
@@ -30,18 +33,22 @@ import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two instances (CamelContexts, each with its own HTTP server) with a webhook consumer on the same path: a job
+ * Two instances (CamelContexts, each with its own HTTP server) with a webhook consumer on the same path, both accepting
+ * only their own fal account's callbacks (webhookUserIds) of jobs submitted with the fleet's webhookSecret: a job
  * submitted by one is finished by the other, and with waitMode=webhook behind a load balancer that sends half the
- * callbacks to the other instance, every wait still completes, once.
+ * callbacks to the other instance, every wait still completes, once. A shared repository holds no claim on a callback
+ * whose exchange is not done.
  */
 class WebhookFleetTest extends WebhookTestSupport {
 
     private static final int JOBS = 200;
     private static final int WAITING_JOBS = 100;
+    private static final String FLEET_SECRET = "the-fleets-webhook-secret-0b7e2d";
 
     private final int secondPort = freePort();
     private CamelContext second;
@@ -58,6 +65,14 @@ class WebhookFleetTest extends WebhookTestSupport {
     @Override
     protected RoutesBuilder createRouteBuilder() {
         return consumerTo("mock:first");
+    }
+
+    /** Both instances: the fleet's secret for producers and consumers, and the simulator's account only. */
+    @Override
+    protected void configure(FluxKontextConfiguration configuration) {
+        super.configure(configuration);
+        configuration.setWebhookSecret(FLEET_SECRET);
+        configuration.setWebhookUserIds(List.of("sim-user"));
     }
 
     @BeforeEach
@@ -99,6 +114,8 @@ class WebhookFleetTest extends WebhookTestSupport {
                 .map(e -> e.getMessage().getBody(KontextResult.class).requestId()).toList();
         assertEquals(new HashSet<>(submitted), new HashSet<>(completed), "every job");
         assertEquals(JOBS, completed.size(), "each once");
+        assertTrue(sim().journal().entries(FalOperation.SUBMIT).stream()
+                .allMatch(submit -> submit.query().contains(WebhookToken.PARAMETER)), "each submitted with the fleet's token");
         await().atMost(Duration.ofSeconds(10)).until(() -> sim().webhookDeliveries().size() == JOBS);
         assertTrue(sim().webhookDeliveries().stream().allMatch(WebhookDelivery::delivered), "each delivery accepted at once");
         assertEquals(JOBS, secondConsumer().getRoutedCallbacks());
@@ -190,6 +207,53 @@ class WebhookFleetTest extends WebhookTestSupport {
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                     .until(() -> here.getReceivedCounter() + there.getReceivedCounter() == 1);
             assertTrue(shared.contains(id));
+        }
+    }
+
+    @Test
+    void whileOneInstanceHoldsACallbackTheSharedRepositoryHasNoClaimOnItSoTheOtherRoutesFalsNextDelivery() throws Exception {
+        IdempotentRepository shared = MemoryIdempotentRepository.memoryIdempotentRepository();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        for (CamelContext instance : List.of(context, second)) {
+            instance.getRegistry().bind("fleetCallbacks", shared);
+            boolean holds = instance == context;
+            instance.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("flux-kontext:webhook?path=/fal/shared&idempotentRepository=#fleetCallbacks").routeId("shared")
+                            .process(e -> {
+                                if (holds) { // this instance hangs (or dies) in the middle of the route
+                                    entered.countDown();
+                                    assertTrue(release.await(20, TimeUnit.SECONDS));
+                                }
+                            })
+                            .to("mock:shared");
+                }
+            });
+        }
+        AtomicReference<WebhookRelay.Forward> delivered = new AtomicReference<>();
+        try (WebhookRelay toFirst = new WebhookRelay(url(""))) {
+            toFirst.change(forward -> {
+                delivered.set(forward);
+                return forward;
+            });
+            String id = submit(toFirst.url("/fal/shared"), "Held by the first instance");
+            assertTrue(entered.await(20, TimeUnit.SECONDS));
+            assertFalse(shared.contains(id), "no claim while the exchange is not done");
+
+            // fal delivers again (its first attempt timed out, say), and the load balancer picks the other instance
+            String sameUrlAtTheOther = new WebhookToken(FLEET_SECRET).addTo(secondUrl("/fal/shared")); // as the producer gave it to fal
+            assertEquals(200, toFirst.deliver(sameUrlAtTheOther, delivered.get()));
+            MockEndpoint there = second.getEndpoint("mock:shared", MockEndpoint.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> there.getReceivedCounter() == 1);
+            assertTrue(shared.contains(id));
+
+            release.countDown(); // had the first instance died instead, the job would have reached the route all the same
+            await().atMost(Duration.ofSeconds(10)).until(() -> getMockEndpoint("mock:shared").getReceivedCounter() == 1);
+            // two deliveries racing on two instances both reached the route: at least once (documented)
+        } finally {
+            release.countDown();
         }
     }
 

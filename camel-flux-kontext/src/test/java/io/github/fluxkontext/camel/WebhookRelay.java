@@ -110,21 +110,31 @@ final class WebhookRelay implements AutoCloseable {
                                                                             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(forward.body()));
-            forward.headers().forEach((name, value) -> {
-                if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                    request.header(name, value);
-                }
-            });
-            int status;
-            try {
-                status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                status = 502;
-            }
+            int status = send(request, forward);
             relayed.add(new Relayed(forward.header("X-Fal-Webhook-Request-Id"), target, status));
             reply(exchange, status, new byte[0]);
+        }
+    }
+
+    /** Delivers a request as forwarded (one this relay saw, say) once more, straight to a URL; the status. */
+    int deliver(String url, Forward forward) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(forward.body())), forward);
+    }
+
+    private int send(HttpRequest.Builder request, Forward forward) {
+        forward.headers().forEach((name, value) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                request.header(name, value);
+            }
+        });
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 502;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 502;
         }
     }
 

@@ -89,10 +89,15 @@ public abstract class WebhookTestSupport extends FluxKontextTestSupport {
 
     /** Sends a request straight to a URL; its status. */
     protected static int send(String method, String url, Map<String, String> headers, byte[] body) throws Exception {
+        return answer(method, url, headers, body).statusCode();
+    }
+
+    /** Sends a request straight to a URL; the answer, its body as text. */
+    protected static HttpResponse<String> answer(String method, String url, Map<String, String> headers, byte[] body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The webhook consumer of a route. */

@@ -36,7 +36,7 @@ import org.springframework.util.unit.DataUnit;
 public class FluxKontextComponentConfiguration extends ComponentConfigurationPropertiesCommon {
 
     /** Options never shown by toString(), as Camel masks secret options. */
-    private static final Set<String> SECRETS = Set.of("apiKey", "storageApiKey");
+    private static final Set<String> SECRETS = Set.of("apiKey", "storageApiKey", "webhookSecret");
 
     /** The options whose setter was called by the binder (or by code), in the order they were set. */
     private final Set<String> configured = new LinkedHashSet<>();
@@ -263,17 +263,34 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
 
     /**
      * flux-kontext:webhook: the largest callback body accepted; a larger one is answered 413. A data size:
-     * 16MB, or bytes.
+     * 16MB, or bytes. On Spring Boot's servlet server Camel reads the whole body before the consumer: bound it
+     * there too (camel.main.stream-caching-spool-enabled, or server.undertow.max-http-post-size).
      */
     @DataSizeUnit(DataUnit.BYTES)
     private DataSize maxWebhookSize = DataSize.ofMegabytes(16);
 
     /**
-     * flux-kontext:webhook: remembers the request ids of the callbacks received, so that a job reaches the
-     * route once although fal delivers again: an IdempotentRepository bean, written #bean:name or #name.
-     * Unset, an in-memory one per consumer; several instances share one (JDBC, Kafka, Redis, Infinispan).
+     * flux-kontext:webhook: remembers the request ids of the callbacks whose exchange is done, so that a job reaches
+     * the route once although fal delivers again: an IdempotentRepository bean, written #bean:name or #name. Unset,
+     * an in-memory one per consumer, which forgets on restart (a captured callback can then be replayed within
+     * webhook-tolerance); several instances share one persistent repository (JDBC, Kafka, Redis, Infinispan).
      */
     private IdempotentRepository idempotentRepository;
+
+    /**
+     * flux-kontext:webhook: the fal user ids (header X-Fal-Webhook-User-Id, covered by the signature) whose
+     * callbacks are accepted, comma separated; another account's callback is answered 401 and never routed. fal
+     * signs every customer's callbacks with the same keys, so without this (or webhook-secret) anyone with a fal
+     * account can send the route results of their choice. Needs verify-webhook-signature=true.
+     */
+    private String webhookUserIds;
+
+    /**
+     * A secret shared by the producers that submit with webhook-url and the flux-kontext:webhook consumers (at least
+     * 16 characters). The producer adds a token derived from it to the fal_webhook URL (never the secret itself); the
+     * consumer refuses a callback without that token (401). Masked like api-key.
+     */
+    private String webhookSecret;
 
     /**
      * How many times a failed call is retried (429, 500, 502, 503, 504, connection errors) before giving
@@ -792,6 +809,24 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("idempotentRepository");
     }
 
+    public String getWebhookUserIds() {
+        return webhookUserIds;
+    }
+
+    public void setWebhookUserIds(String webhookUserIds) {
+        this.webhookUserIds = webhookUserIds;
+        configured.add("webhookUserIds");
+    }
+
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    public void setWebhookSecret(String webhookSecret) {
+        this.webhookSecret = webhookSecret;
+        configured.add("webhookSecret");
+    }
+
     public int getMaxRetries() {
         return maxRetries;
     }
@@ -1087,6 +1122,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("webhookTolerance", webhookTolerance == null ? null : webhookTolerance.toMillis());
         values.put("maxWebhookSize", maxWebhookSize == null ? null : maxWebhookSize.toBytes());
         values.put("idempotentRepository", idempotentRepository);
+        values.put("webhookUserIds", webhookUserIds);
+        values.put("webhookSecret", webhookSecret);
         values.put("maxRetries", maxRetries);
         values.put("retryDelay", retryDelay);
         values.put("maxRetryDelay", maxRetryDelay);

@@ -230,13 +230,15 @@ class FluxKontextComponentAutoConfigurationTest {
     }
 
     @Test
-    void theApiKeyIsNeverShownByToString() {
+    void theApiKeyAndTheWebhookSecretAreNeverShownByToString() {
         try (ConfigurableApplicationContext context = start(Map.of(), P + "api-key=s3cr3t-key-value",
-                P + "base-url=https://aggregator.example")) {
+                P + "webhook-secret=an0ther-s3cr3t-webhook-value", P + "base-url=https://aggregator.example")) {
             String text = context.getBean(FluxKontextComponentConfiguration.class).toString();
             assertFalse(text.contains("s3cr3t"), text);
             assertTrue(text.contains("apiKey=******"), text);
+            assertTrue(text.contains("webhookSecret=******"), text);
             assertTrue(text.contains("baseUrl=https://aggregator.example"), text);
+            assertEquals("an0ther-s3cr3t-webhook-value", component(context).getConfiguration().getWebhookSecret(), "bound");
             assertFalse(component(context).getConfiguration().toString().contains("s3cr3t"));
         }
     }

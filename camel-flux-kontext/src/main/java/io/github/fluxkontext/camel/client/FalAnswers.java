@@ -159,7 +159,8 @@ final class FalAnswers {
         }
         // a job's own failure (a webhook callback's payload) was not this client's call: whether it sent a key says nothing
         text.append(hint(response.statusCode(), credentials.isEmpty() && kind != CallKind.FAILED_RESULT));
-        return new FluxKontextApiException(credentials.redact(text.toString()), response.statusCode(), details, errorType,
+        return new FluxKontextApiException(credentials.redact(text.toString()), response.statusCode(),
+                details.stream().map(detail -> detail.redacted(credentials::redact)).toList(), errorType,
                 retryPolicy.isRetryable(kind, response), excerpt(response, BODY_EXCERPT), id, lastStatus);
     }
 

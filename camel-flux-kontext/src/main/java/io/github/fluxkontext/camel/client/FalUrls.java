@@ -82,7 +82,8 @@ public final class FalUrls {
 
     /**
      * The URL for messages and logs: its query, which may carry a signature, a token or a webhook address,
-     * becomes {@code ?...}; a {@code data:} URI is cut short.
+     * becomes {@code ?...}, and so does a fragment; credentials before the host ({@code user:password@}) become
+     * {@code ...@}; a {@code data:} URI is cut short.
      */
     public static String redact(String url) {
         if (url == null) {
@@ -93,7 +94,17 @@ public final class FalUrls {
             return (comma > 0 ? url.substring(0, comma) : "data:") + ",...(" + url.length() + " chars)";
         }
         int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query) + "?...";
+        int fragment = url.indexOf('#');
+        int cut = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
+        String redacted = cut < 0 ? url : url.substring(0, cut);
+        int scheme = redacted.indexOf("://");
+        int host = scheme < 0 ? 0 : scheme + 3;
+        int path = redacted.indexOf('/', host);
+        int at = redacted.lastIndexOf('@', (path < 0 ? redacted.length() : path) - 1);
+        if (at >= host) {
+            redacted = redacted.substring(0, host) + "..." + redacted.substring(at);
+        }
+        return cut < 0 ? redacted : redacted + "?...";
     }
 
     /**

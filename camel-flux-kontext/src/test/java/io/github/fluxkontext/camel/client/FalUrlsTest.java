@@ -85,6 +85,15 @@ class FalUrlsTest {
     }
 
     @Test
+    void urlsInMessagesLoseTheCredentialsBeforeTheHostAndTheirFragment() {
+        assertEquals("https://...@keys.example/jwks.json?...", FalUrls.redact("https://user:pa55@keys.example/jwks.json?sig=abc"));
+        assertEquals("https://...@keys.example:8443", FalUrls.redact("https://token@keys.example:8443"));
+        assertEquals("https://keys.example/a@b/jwks.json", FalUrls.redact("https://keys.example/a@b/jwks.json"), "an @ in the path stays");
+        assertEquals("https://q.example/hook?...", FalUrls.redact("https://q.example/hook#fluxKontextToken=abc"));
+        assertEquals("/fal/webhook", FalUrls.redact("/fal/webhook"));
+    }
+
+    @Test
     void onlyHttpsOrLoopbackHttpIsATargetUnlessAllowed() {
         assertTrue(FalUrls.isAllowedTarget("https://cdn.example/a.png", false));
         assertTrue(FalUrls.isAllowedTarget("http://127.0.0.1:8080/a.png", false));
