@@ -46,8 +46,9 @@ final class Report {
         line("jobs above, first submit to last continuation; after completion: job COMPLETED at the simulator -> exchange continues /");
         line("promise resolves (same wall clock)");
         line("status req = status polls + status streams opened, per job; threads: Java threads (component), OS threads (node);");
-        line("heap: Java heap after full GC (component), V8 heapUsed after gc() (node), per job while all jobs wait; open files:");
-        line("the most the process had open at once (sockets: connections), sampled every 500 ms");
+        line("heap: Java heap after full GC (component), V8 heapUsed after gc() (node), per job while all jobs wait, against a");
+        line("baseline taken with no connection pooled (the component's endpoint restarted first); open files: the most the");
+        line("process had open at once (sockets: connections), sampled every 500 ms");
     }
 
     void table(int jobs, List<Figures> rows) {
@@ -64,8 +65,7 @@ final class Report {
                     count(f.threadsAddedHeld()), kb(f.heapPerJob()), f.peakRssMb(), count((int) f.peakOpenFiles()));
         }
         for (Figures f : rows) {
-            String streams = f.openStreamsHeld() < 0 ? "" : String.format(", status streams open %d", f.openStreamsHeld());
-            line("  %s: while %,d waited%s; threads added: %s", f.client(), f.held(), streams, names(f.threadNames()));
+            line("  %s: while %,d waited%s%s; threads added: %s", f.client(), f.held(), streams(f), files(f), names(f.threadNames()));
             if (!f.peakThreadNames().equals(f.threadNames())) {
                 line("  %s: threads added at the peak: %s", f.client(), names(f.peakThreadNames()));
             }
@@ -73,6 +73,21 @@ final class Report {
                 line("  %s: %s", f.client(), f.note());
             }
         }
+    }
+
+    /** The status streams open when the heap was measured: at the simulator, and as the component counted them. */
+    private static String streams(Figures f) {
+        if (f.openStreamsHeld() < 0) {
+            return "";
+        }
+        return String.format(", status streams open %,d", f.openStreamsHeld())
+               + (f.clientStreamsHeld() < 0 ? "" : String.format(" (the component's count: %,d)", f.clientStreamsHeld()));
+    }
+
+    /** Open files (sockets: connections) before the held jobs and while they waited, where the client says. */
+    private static String files(Figures f) {
+        return f.openFilesBefore() < 0 || f.openFilesHeld() < 0 ? ""
+                : String.format(", open files %,d before them, %,d while they waited", f.openFilesBefore(), f.openFilesHeld());
     }
 
     /** "2 FluxKontextHttp, 10 FluxKontextRoute" (Camel's "Camel (camel-#) thread ## - " prefix left out). */
