@@ -24,6 +24,10 @@ final class Report {
     private static final double HEAP_TARGET_BYTES = 8 * 1024;
     private static final double THROUGHPUT_TARGET = 1.5;
     private static final int TARGET_JOBS = 10_000;
+    /** Issue 24: the component's default stream mode against fal's client at this many jobs. */
+    private static final int DEFAULTS_JOBS = 1_000;
+    /** The threads the component added before issue 24 (2 own, 3 HTTP, 2 route, 1 scheduler): no more since. */
+    private static final int THREADS_BEFORE_ISSUE_24 = 8;
     private static final List<Integer> THROUGHPUT_JOBS = List.of(1_000, 5_000);
 
     private final WaitBenchmark.Settings settings;
@@ -99,7 +103,8 @@ final class Report {
 
     void targets(List<Figures> all) {
         line("");
-        line("Targets (PRODUCT.md \"Waiting, part 2\" and issue 12), next to what this run measured:");
+        line("Targets (PRODUCT.md \"Waiting, part 2\", issues 12 and 24), next to what this run measured (\"default settings\": a client");
+        line("named without options; fal's client's default is polling):");
         List<String> checks = new ArrayList<>();
         List<Figures> stream = select(all, f -> mode(f).equals("stream"));
         List<Figures> poll = select(all, f -> mode(f).equals("poll"));
@@ -120,8 +125,31 @@ final class Report {
         List<Figures> largestComponent = select(all, f -> f.isComponent() && f.jobs() == largest);
         checks.add(check("threads added (peak of the run) <= 16" + at, largestComponent,
                 f -> f.threadsAddedPeak() >= 0 ? f.threadsAddedPeak() <= THREADS_TARGET : null, f -> Integer.toString(f.threadsAddedPeak())));
-        checks.add(check("heap per waiting job <= 8 KB" + at, largestComponent,
+        List<Figures> largestDefaults = select(largestComponent, Report::defaultSettings);
+        checks.add(check("threads added (peak of the run) <= 8, as before issue 24, at default settings" + at, largestDefaults,
+                f -> f.threadsAddedPeak() >= 0 ? f.threadsAddedPeak() <= THREADS_BEFORE_ISSUE_24 : null,
+                f -> Integer.toString(f.threadsAddedPeak())));
+        checks.add(check("heap per waiting job <= 8 KB at default settings" + at, largestDefaults,
                 f -> Double.isNaN(f.heapPerJob()) ? null : f.heapPerJob() <= HEAP_TARGET_BYTES, f -> kb(f.heapPerJob()).trim()));
+        List<Figures> largestWithOptions = select(largestComponent, f -> !defaultSettings(f));
+        if (!largestWithOptions.isEmpty()) {
+            checks.add("  (no target) heap per waiting job with options" + at + ": " + largestWithOptions.stream()
+                    .map(f -> String.format(Locale.ROOT, "%s %,d: %s", f.client(), f.jobs(), kb(f.heapPerJob()).trim()))
+                    .collect(Collectors.joining("; ")));
+        }
+        List<Figures> thousand = select(stream, f -> defaultSettings(f) && f.jobs() == DEFAULTS_JOBS);
+        String at1000 = String.format(Locale.ROOT, " at %,d jobs, default settings", DEFAULTS_JOBS);
+        checks.add(check("stream median after completion <= 20 ms" + at1000, thousand, f -> f.medianMs() <= STREAM_MEDIAN_TARGET_MS,
+                f -> ms(f.medianMs())));
+        checks.add(check("stream status requests per job <= fal-js-polling" + at1000, thousand,
+                f -> peer(all, f, "fal-js-polling").map(p -> f.statusPerJob() <= p.statusPerJob()).orElse(null),
+                f -> String.format(Locale.ROOT, "%.2f vs %s", f.statusPerJob(),
+                        peer(all, f, "fal-js-polling").map(p -> String.format(Locale.ROOT, "%.2f", p.statusPerJob())).orElse("-"))));
+        checks.add(check("stream real wall s <= fal-js-polling" + at1000 + " (fal-js-streaming shown too)", thousand,
+                f -> peer(all, f, "fal-js-polling").map(p -> f.wallMs() <= p.wallMs()).orElse(null),
+                f -> String.format(Locale.ROOT, "%.2f s vs %s (fal-js-streaming %s)", f.wallMs() / 1000,
+                        peer(all, f, "fal-js-polling").map(p -> String.format(Locale.ROOT, "%.2f s", p.wallMs() / 1000)).orElse("-"),
+                        peer(all, f, "fal-js-streaming").map(p -> String.format(Locale.ROOT, "%.2f s", p.wallMs() / 1000)).orElse("-"))));
         List<Figures> throughput = select(all, f -> f.isComponent() && THROUGHPUT_JOBS.contains(f.jobs()));
         checks.add(check("throughput (instant jobs/s) >= 1.5x fal's client (same style) at 1,000 and 5,000 jobs", throughput,
                 f -> peerOfStyle(all, f).map(p -> f.jobsPerSecond() >= THROUGHPUT_TARGET * p.jobsPerSecond()).orElse(null),
@@ -146,6 +174,11 @@ final class Report {
         }
         String verdict = !any ? "[n/a]    " : all ? "[met]    " : "[NOT MET]";
         return "  " + verdict + " " + target + (parts.isEmpty() ? ": not measured in this run" : ": " + String.join("; ", parts));
+    }
+
+    /** A client named without options: the component's wait mode, or fal's client, as they come. */
+    private static boolean defaultSettings(Figures f) {
+        return !f.client().contains("?");
     }
 
     private static List<Figures> select(List<Figures> all, Predicate<Figures> which) {
