@@ -24,7 +24,10 @@ import java.util.Map;
  * @param peakThreadNames    the threads added at the peak, by name
  * @param held               jobs waiting when heap and threads were measured
  * @param heapPerJob         heap after GC per waiting job, bytes
- * @param openStreamsHeld    status streams open at the simulator while the jobs waited
+ * @param openStreamsHeld    status streams open at the simulator while the jobs waited (when the heap was measured)
+ * @param clientStreamsHeld  status streams the component counted open at that moment, or -1 (fal's client)
+ * @param openFilesBefore    files (sockets included) the process had open before the held jobs, or -1
+ * @param openFilesHeld      files (sockets included) the process had open while the held jobs waited, or -1
  * @param peakRssMb          the process's peak RSS (VmHWM), MB
  * @param peakOpenFiles      the most files (sockets included) the process had open at once, sampled every 500 ms
  * @param note               what went wrong or is worth knowing, or empty
@@ -32,11 +35,11 @@ import java.util.Map;
 record Figures(String client, int jobs, double throughputWallMs, double wallMs, int failed, double medianMs, double p95Ms, double maxMs,
                double statusPerJob, double streamsPerJob, double requestsPerJob, int threadsAddedPeak,
                int threadsAddedHeld, Map<String, Integer> threadNames, Map<String, Integer> peakThreadNames, int held, double heapPerJob, int openStreamsHeld,
-               double peakRssMb, long peakOpenFiles, String note) {
+               int clientStreamsHeld, long openFilesBefore, long openFilesHeld, double peakRssMb, long peakOpenFiles, String note) {
 
     static Figures failed(String client, int jobs, String note) {
         return new Figures(client, jobs, Double.NaN, Double.NaN, jobs, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, -1, -1, Map.of(), Map.of(), 0, Double.NaN, -1, Double.NaN, -1, note);
+                Double.NaN, -1, -1, Map.of(), Map.of(), 0, Double.NaN, -1, -1, -1, -1, Double.NaN, -1, note);
     }
 
     /** Jobs per second through the client when the jobs themselves take no time. */

@@ -24,6 +24,10 @@ final class Report {
     private static final double HEAP_TARGET_BYTES = 8 * 1024;
     private static final double THROUGHPUT_TARGET = 1.5;
     private static final int TARGET_JOBS = 10_000;
+    /** Issue 24: the component's default stream mode against fal's client at this many jobs. */
+    private static final int DEFAULTS_JOBS = 1_000;
+    /** The threads the component added before issue 24 (2 own, 3 HTTP, 2 route, 1 scheduler): no more since. */
+    private static final int THREADS_BEFORE_ISSUE_24 = 8;
     private static final List<Integer> THROUGHPUT_JOBS = List.of(1_000, 5_000);
 
     private final WaitBenchmark.Settings settings;
@@ -46,8 +50,9 @@ final class Report {
         line("jobs above, first submit to last continuation; after completion: job COMPLETED at the simulator -> exchange continues /");
         line("promise resolves (same wall clock)");
         line("status req = status polls + status streams opened, per job; threads: Java threads (component), OS threads (node);");
-        line("heap: Java heap after full GC (component), V8 heapUsed after gc() (node), per job while all jobs wait; open files:");
-        line("the most the process had open at once (sockets: connections), sampled every 500 ms");
+        line("heap: Java heap after full GC (component), V8 heapUsed after gc() (node), per job while all jobs wait, against a");
+        line("baseline taken with no connection pooled (the component's endpoint restarted first); open files: the most the");
+        line("process had open at once (sockets: connections), sampled every 500 ms");
     }
 
     void table(int jobs, List<Figures> rows) {
@@ -64,8 +69,7 @@ final class Report {
                     count(f.threadsAddedHeld()), kb(f.heapPerJob()), f.peakRssMb(), count((int) f.peakOpenFiles()));
         }
         for (Figures f : rows) {
-            String streams = f.openStreamsHeld() < 0 ? "" : String.format(", status streams open %d", f.openStreamsHeld());
-            line("  %s: while %,d waited%s; threads added: %s", f.client(), f.held(), streams, names(f.threadNames()));
+            line("  %s: while %,d waited%s%s; threads added: %s", f.client(), f.held(), streams(f), files(f), names(f.threadNames()));
             if (!f.peakThreadNames().equals(f.threadNames())) {
                 line("  %s: threads added at the peak: %s", f.client(), names(f.peakThreadNames()));
             }
@@ -73,6 +77,21 @@ final class Report {
                 line("  %s: %s", f.client(), f.note());
             }
         }
+    }
+
+    /** The status streams open when the heap was measured: at the simulator, and as the component counted them. */
+    private static String streams(Figures f) {
+        if (f.openStreamsHeld() < 0) {
+            return "";
+        }
+        return String.format(", status streams open %,d", f.openStreamsHeld())
+               + (f.clientStreamsHeld() < 0 ? "" : String.format(" (the component's count: %,d)", f.clientStreamsHeld()));
+    }
+
+    /** Open files (sockets: connections) before the held jobs and while they waited, where the client says. */
+    private static String files(Figures f) {
+        return f.openFilesBefore() < 0 || f.openFilesHeld() < 0 ? ""
+                : String.format(", open files %,d before them, %,d while they waited", f.openFilesBefore(), f.openFilesHeld());
     }
 
     /** "2 FluxKontextHttp, 10 FluxKontextRoute" (Camel's "Camel (camel-#) thread ## - " prefix left out). */
@@ -84,7 +103,8 @@ final class Report {
 
     void targets(List<Figures> all) {
         line("");
-        line("Targets (PRODUCT.md \"Waiting, part 2\" and issue 12), next to what this run measured:");
+        line("Targets (PRODUCT.md \"Waiting, part 2\", issues 12 and 24), next to what this run measured (\"default settings\": a client");
+        line("named without options; fal's client's default is polling):");
         List<String> checks = new ArrayList<>();
         List<Figures> stream = select(all, f -> mode(f).equals("stream"));
         List<Figures> poll = select(all, f -> mode(f).equals("poll"));
@@ -105,8 +125,31 @@ final class Report {
         List<Figures> largestComponent = select(all, f -> f.isComponent() && f.jobs() == largest);
         checks.add(check("threads added (peak of the run) <= 16" + at, largestComponent,
                 f -> f.threadsAddedPeak() >= 0 ? f.threadsAddedPeak() <= THREADS_TARGET : null, f -> Integer.toString(f.threadsAddedPeak())));
-        checks.add(check("heap per waiting job <= 8 KB" + at, largestComponent,
+        List<Figures> largestDefaults = select(largestComponent, Report::defaultSettings);
+        checks.add(check("threads added (peak of the run) <= 8, as before issue 24, at default settings" + at, largestDefaults,
+                f -> f.threadsAddedPeak() >= 0 ? f.threadsAddedPeak() <= THREADS_BEFORE_ISSUE_24 : null,
+                f -> Integer.toString(f.threadsAddedPeak())));
+        checks.add(check("heap per waiting job <= 8 KB at default settings" + at, largestDefaults,
                 f -> Double.isNaN(f.heapPerJob()) ? null : f.heapPerJob() <= HEAP_TARGET_BYTES, f -> kb(f.heapPerJob()).trim()));
+        List<Figures> largestWithOptions = select(largestComponent, f -> !defaultSettings(f));
+        if (!largestWithOptions.isEmpty()) {
+            checks.add("  (no target) heap per waiting job with options" + at + ": " + largestWithOptions.stream()
+                    .map(f -> String.format(Locale.ROOT, "%s %,d: %s", f.client(), f.jobs(), kb(f.heapPerJob()).trim()))
+                    .collect(Collectors.joining("; ")));
+        }
+        List<Figures> thousand = select(stream, f -> defaultSettings(f) && f.jobs() == DEFAULTS_JOBS);
+        String at1000 = String.format(Locale.ROOT, " at %,d jobs, default settings", DEFAULTS_JOBS);
+        checks.add(check("stream median after completion <= 20 ms" + at1000, thousand, f -> f.medianMs() <= STREAM_MEDIAN_TARGET_MS,
+                f -> ms(f.medianMs())));
+        checks.add(check("stream status requests per job <= fal-js-polling" + at1000, thousand,
+                f -> peer(all, f, "fal-js-polling").map(p -> f.statusPerJob() <= p.statusPerJob()).orElse(null),
+                f -> String.format(Locale.ROOT, "%.2f vs %s", f.statusPerJob(),
+                        peer(all, f, "fal-js-polling").map(p -> String.format(Locale.ROOT, "%.2f", p.statusPerJob())).orElse("-"))));
+        checks.add(check("stream real wall s <= fal-js-polling" + at1000 + " (fal-js-streaming shown too)", thousand,
+                f -> peer(all, f, "fal-js-polling").map(p -> f.wallMs() <= p.wallMs()).orElse(null),
+                f -> String.format(Locale.ROOT, "%.2f s vs %s (fal-js-streaming %s)", f.wallMs() / 1000,
+                        peer(all, f, "fal-js-polling").map(p -> String.format(Locale.ROOT, "%.2f s", p.wallMs() / 1000)).orElse("-"),
+                        peer(all, f, "fal-js-streaming").map(p -> String.format(Locale.ROOT, "%.2f s", p.wallMs() / 1000)).orElse("-"))));
         List<Figures> throughput = select(all, f -> f.isComponent() && THROUGHPUT_JOBS.contains(f.jobs()));
         checks.add(check("throughput (instant jobs/s) >= 1.5x fal's client (same style) at 1,000 and 5,000 jobs", throughput,
                 f -> peerOfStyle(all, f).map(p -> f.jobsPerSecond() >= THROUGHPUT_TARGET * p.jobsPerSecond()).orElse(null),
@@ -131,6 +174,11 @@ final class Report {
         }
         String verdict = !any ? "[n/a]    " : all ? "[met]    " : "[NOT MET]";
         return "  " + verdict + " " + target + (parts.isEmpty() ? ": not measured in this run" : ": " + String.join("; ", parts));
+    }
+
+    /** A client named without options: the component's wait mode, or fal's client, as they come. */
+    private static boolean defaultSettings(Figures f) {
+        return !f.client().contains("?");
     }
 
     private static List<Figures> select(List<Figures> all, Predicate<Figures> which) {

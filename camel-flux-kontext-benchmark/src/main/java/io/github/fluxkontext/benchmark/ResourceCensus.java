@@ -127,7 +127,8 @@ final class ResourceCensus {
         return groups;
     }
 
-    private static long openFiles() {
+    /** The files (sockets included) open now, or -1 where {@code /proc} is not there. */
+    static long openFiles() {
         try (Stream<Path> files = Files.list(OPEN_FILES)) {
             return files.count() - 1; // the listing's own
         } catch (IOException | UncheckedIOException e) {

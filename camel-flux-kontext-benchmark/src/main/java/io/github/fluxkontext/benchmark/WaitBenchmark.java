@@ -40,7 +40,9 @@ import io.github.fluxkontext.simulator.JobSnapshot;
  * resolving), both on this machine's wall clock; status requests per job from the simulator's journal;</li>
  * <li>hold: {@code jobs} jobs that the simulator keeps in its queue, so that all of them are waiting when the
  * heap (after a full GC) and threads are measured: once each job has had its first status request, and
- * {@code settle} later (the steady state of a long wait rather than the burst of first polls);</li>
+ * {@code settle} later (the steady state of a long wait rather than the burst of first polls). The component's
+ * baseline is taken before, with no connection pooled (see {@code ComponentClient}), and with the heap the
+ * status streams open at the simulator and in the component's count, and the open files, are printed;</li>
  * <li>the process's peak RSS ({@code VmHWM}) and the most files (sockets) it had open, over all rounds.</li>
  * </ol>
  * Settings are system properties: {@code benchmark.jobs} (default {@code 50,1000}), {@code benchmark.clients}
@@ -185,7 +187,12 @@ public final class WaitBenchmark {
 
             sim.reset();
             sim.setTimings(HOLD, Duration.ofMillis(settings.runTimeMs()));
-            boolean inspect = settings.inspect() && ClientKind.of(client) == ClientKind.COMPONENT;
+            boolean component = ClientKind.of(client) == ClientKind.COMPONENT;
+            boolean inspect = settings.inspect() && component;
+            if (component) {
+                child.send("baseline " + jobs); // heap and open files before, with no connection pooled
+                child.await("baseline", roundTimeout);
+            }
             if (inspect) {
                 jcmd(child.pid(), "GC.class_histogram", settings.outputDir().resolve(prefix + "-histogram-before.txt"));
             }
@@ -219,7 +226,9 @@ public final class WaitBenchmark {
                     done.get("failed").asInt() + throughput.get("failed").asInt(), Figures.percentile(sorted, 50),
                     Figures.percentile(sorted, 95), Figures.percentile(sorted, 100), (status + streams) / (double) jobs,
                     streams / (double) jobs, requests / (double) jobs, peak - baseline, measured.get("threadsWaiting").asInt() - baseline,
-                    names, peakNames, held, heapPerJob, openStreams, rssMb, measured.path("openFilesPeak").asLong(-1), note);
+                    names, peakNames, held, heapPerJob, openStreams, measured.path("openStreams").asInt(-1),
+                    measured.path("openFilesBefore").asLong(-1), measured.path("openFilesWaiting").asLong(-1), rssMb,
+                    measured.path("openFilesPeak").asLong(-1), note);
         } catch (Exception e) {
             System.err.printf("[benchmark] %s, %d jobs failed: %s%n", client, jobs, e);
             return Figures.failed(client, jobs, "did not finish: " + e.getMessage());

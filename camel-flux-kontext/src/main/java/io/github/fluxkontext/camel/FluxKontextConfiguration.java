@@ -822,7 +822,7 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The most connections the HTTP client opens in all.
+     * The most connections the HTTP client opens in all, besides the status streams' own (maxOpenStreams).
      */
     public void setMaxTotalConnections(int maxTotalConnections) {
         this.maxTotalConnections = maxTotalConnections;
@@ -833,7 +833,7 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The most connections the HTTP client opens to one host.
+     * The most connections the HTTP client opens to one host, besides the status streams' own (maxOpenStreams).
      */
     public void setConnectionsPerRoute(int connectionsPerRoute) {
         this.connectionsPerRoute = connectionsPerRoute;

@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.github.fluxkontext.camel.client.ConnectionPools;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.util.concurrent.CamelThreadFactory;
@@ -15,15 +16,19 @@ import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.HttpsSupport;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -42,6 +47,13 @@ final class FluxKontextHttpClients {
     /** fal's header lines are short; a signed redirect location is a few kilobytes at most. */
     static final int MAX_HEADER_LINE = 16 * 1024;
     static final int MAX_HEADERS = 100;
+    /**
+     * Each HTTP/1.1 connection keeps three buffers of this size for as long as it lives (bytes read, bytes to
+     * write, a body's bytes decoded), 8 KB each by default: 24 KB that an open status stream, idle between
+     * its events, would hold for nothing. A status answer or event fits in one; longer bodies take more reads
+     * (large uploads are written past the buffer), and a longer header line grows its connection's buffer.
+     */
+    static final int CONNECTION_BUFFER = 1024;
 
     /** The options that shape an HTTP client; endpoints that agree on them share one. */
     private record ConnectionSettings(long connectTimeout, long requestTimeout, int maxTotalConnections, int connectionsPerRoute,
@@ -69,7 +81,7 @@ final class FluxKontextHttpClients {
     private final int streamConnections;
     private final Map<ConnectionSettings, Shared> clients = new HashMap<>();
 
-    /** @param streamConnections room in each pool for status streams, on top of the configured connections */
+    /** @param streamConnections the most status streams open at once: the size of each client's pool of stream connections */
     FluxKontextHttpClients(CamelContext camelContext, ScheduledExecutorService scheduler, int streamConnections) {
         this.camelContext = camelContext;
         this.scheduler = scheduler;
@@ -81,7 +93,7 @@ final class FluxKontextHttpClients {
         ConnectionSettings key = ConnectionSettings.of(configuration);
         Shared shared = clients.get(key);
         if (shared == null) {
-            PoolingAsyncClientConnectionManager connections = connectionManager(configuration);
+            ConnectionPools connections = connectionPools(configuration);
             CloseableHttpAsyncClient client = client(configuration, connections);
             client.start();
             Future<?> eviction = scheduler.scheduleWithFixedDelay(() -> {
@@ -116,32 +128,57 @@ final class FluxKontextHttpClients {
         clients.clear();
     }
 
-    private PoolingAsyncClientConnectionManager connectionManager(FluxKontextConfiguration configuration) throws Exception {
-        PoolingAsyncClientConnectionManagerBuilder connections = PoolingAsyncClientConnectionManagerBuilder.create()
-                // each open status stream holds a connection (HTTP/1.1): they get room of their own, so that
-                // streams never take the connections that submits and polls need
-                .setMaxConnTotal(configuration.getMaxTotalConnections() + streamConnections)
-                .setMaxConnPerRoute(configuration.getConnectionsPerRoute() + streamConnections)
-                // HTTP/2 where the server offers it (ALPN on TLS): then the status streams share connections
-                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.NEGOTIATE).build())
+    /**
+     * Two pools (ConnectionPools says why): every request but status streams shares connections as configured,
+     * over HTTP/2 where the server offers it; each status stream has a connection of its own, over HTTP/1.1, with
+     * room for every stream the component lets open.
+     */
+    private ConnectionPools connectionPools(FluxKontextConfiguration configuration) throws Exception {
+        TlsStrategy tls = tlsStrategy(configuration);
+        PoolingAsyncClientConnectionManagerBuilder requests = pool(configuration, tls, HttpVersionPolicy.NEGOTIATE)
+                .setMaxConnTotal(configuration.getMaxTotalConnections())
+                .setMaxConnPerRoute(configuration.getConnectionsPerRoute());
+        shareHttp2Connections(requests);
+        int streams = Math.max(1, streamConnections); // 0 would mean HttpClient's default; with maxOpenStreams=0 none is leased
+        PoolingAsyncClientConnectionManagerBuilder streamPool = pool(configuration, tls, HttpVersionPolicy.FORCE_HTTP_1)
+                .setMaxConnTotal(streams)
+                .setMaxConnPerRoute(streams);
+        return new ConnectionPools(requests.build(), streamPool.build());
+    }
+
+    private static PoolingAsyncClientConnectionManagerBuilder pool(FluxKontextConfiguration configuration, TlsStrategy tls,
+                                                                   HttpVersionPolicy versions) {
+        return PoolingAsyncClientConnectionManagerBuilder.create()
+                .setTlsStrategy(tls)
+                // NEGOTIATE: HTTP/2 where the server offers it (ALPN on TLS); plain http is HTTP/1.1 anyway
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(versions).build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.ofMilliseconds(configuration.getConnectTimeout()))
                         // a pooled connection the server has closed meanwhile must not take a submit with it
                         // (a POST on a dead connection ends with an unknown outcome and is not retried)
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                         .build());
-        shareHttp2Connections(connections);
-        SSLContextParameters ssl = configuration.getSslContextParameters();
-        if (ssl != null) {
-            // DefaultClientTlsStrategy exists from HttpClient 5.1 on; ClientTlsStrategyBuilder.buildAsync() only from 5.5,
-            // and Karaf's camel-karaf 4.14 ships HttpClient 5.4
-            connections.setTlsStrategy(new DefaultClientTlsStrategy(ssl.createSSLContext(camelContext)));
-        }
-        return connections.build();
     }
 
     /**
-     * Lets requests share an HTTP/2 connection (measured: 40 status streams on one connection instead of 40).
+     * TLS whose buffers are taken only while bytes pass (SSLBufferMode.DYNAMIC): HttpClient's default keeps three
+     * of about 16 KB for as long as a connection lives, which a waiting stream's connection would hold for nothing.
+     * Otherwise HttpClient's defaults: DefaultClientTlsStrategy.createDefault(), and new DefaultClientTlsStrategy(context)
+     * for the user's SSLContextParameters. (This constructor exists from HttpClient 5.4 on, which camel-karaf 4.14 ships;
+     * ClientTlsStrategyBuilder.buildAsync() only from 5.5.)
+     */
+    private TlsStrategy tlsStrategy(FluxKontextConfiguration configuration) throws Exception {
+        SSLContextParameters ssl = configuration.getSslContextParameters();
+        if (ssl == null) {
+            return new DefaultClientTlsStrategy(SSLContexts.createDefault(), null, null, SSLBufferMode.DYNAMIC, HostnameVerificationPolicy.BOTH,
+                    HttpsSupport.getDefaultHostnameVerifier());
+        }
+        return new DefaultClientTlsStrategy(ssl.createSSLContext(camelContext), null, null, SSLBufferMode.DYNAMIC,
+                HostnameVerificationPolicy.CLIENT, HttpsSupport.getDefaultHostnameVerifier());
+    }
+
+    /**
+     * Lets requests share an HTTP/2 connection (measured: 40 requests at once on one connection instead of 40).
      * HttpClient 5.5 has the switch; on 5.4 (camel-karaf 4.14) each request keeps a connection of its own,
      * which works too, so its absence is no error.
      */
@@ -153,7 +190,7 @@ final class FluxKontextHttpClients {
         }
     }
 
-    private CloseableHttpAsyncClient client(FluxKontextConfiguration configuration, PoolingAsyncClientConnectionManager connections) {
+    private CloseableHttpAsyncClient client(FluxKontextConfiguration configuration, ConnectionPools connections) {
         Timeout requestTimeout = Timeout.ofMilliseconds(configuration.getRequestTimeout());
         String threadNames = camelContext.getExecutorServiceManager().getThreadNamePattern();
         HttpAsyncClientBuilder builder = HttpAsyncClients.custom()
@@ -165,7 +202,8 @@ final class FluxKontextHttpClients {
                         .build())
                 .setThreadFactory(new CamelThreadFactory(threadNames, "FluxKontextHttp", true))
                 // answers' headers are bounded like their bodies: a server cannot fill the heap with them
-                .setHttp1Config(Http1Config.custom().setMaxLineLength(MAX_HEADER_LINE).setMaxHeaderCount(MAX_HEADERS).build())
+                .setHttp1Config(Http1Config.custom().setMaxLineLength(MAX_HEADER_LINE).setMaxHeaderCount(MAX_HEADERS)
+                        .setBufferSize(CONNECTION_BUFFER).build())
                 .setH2Config(H2Config.custom().setMaxHeaderListSize(MAX_HEADER_LINE * MAX_HEADERS).build())
                 // one retry policy (RetryPolicy) and one redirect rule (credentials stay on their origin)
                 .disableAutomaticRetries()

@@ -114,6 +114,9 @@ final class FalHttpTransport {
         }
         HttpClientContext context = HttpClientContext.create();
         context.setRequestConfig(RequestConfig.custom().setResponseTimeout(idleTimeout).setConnectionRequestTimeout(idleTimeout).build());
+        // a connection of its own, never shared (ConnectionPools says why); on a client the user handed in, the token
+        // still keeps the stream off shared HTTP/2 connections: HttpClient shares them only among requests without one
+        context.setUserToken(ConnectionPools.STATUS_STREAM);
         return http.execute(toProducer(request), consumer, null, context, new FutureCallback<>() {
             @Override
             public void completed(Void result) {
