@@ -50,8 +50,8 @@ final class SubmitHandler implements RouteHandler {
                 errors = KontextValidator.jsonDecodeError("Invalid JSON body: " + Json.shortMessage(e));
             }
         }
-        if (input != null && (endpoint.kind().isKontext() || !input.isObject())) {
-            errors = KontextValidator.validate(endpoint.kind(), input);
+        if (input != null) {
+            errors = KontextValidator.validate(endpoint, input);
         }
         if (input != null && !input.isObject()) {
             input = null;
