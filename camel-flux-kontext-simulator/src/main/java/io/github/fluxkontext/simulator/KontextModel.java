@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** What a runner does with a job: check faults and input, then describe the output images (rendered lazily). */
 final class KontextModel {
@@ -22,12 +23,15 @@ final class KontextModel {
     private final ImageRenderer renderer;
     private final Urls urls;
     private final OutputSize sizes;
+    private final Function<EndpointId, BillableUnits> billing;
 
-    KontextModel(FaultPlan faults, ImageRenderer renderer, Urls urls, OutputSize sizes) {
+    KontextModel(FaultPlan faults, ImageRenderer renderer, Urls urls, OutputSize sizes,
+                 Function<EndpointId, BillableUnits> billing) {
         this.faults = faults;
         this.renderer = renderer;
         this.urls = urls;
         this.sizes = sizes;
+        this.billing = billing;
     }
 
     Outcome run(Job job, Instant startedAt, Instant now) {
@@ -88,7 +92,9 @@ final class KontextModel {
         output.put("seed", job.seed);
         output.put("has_nsfw_concepts", nsfw);
         output.put("prompt", prompt);
-        return Outcome.success(output, specs, imageUrls);
+        String units = billing.apply(endpoint).headerValue(specs);
+        return Outcome.success(output, specs, imageUrls,
+                units == null ? Map.of() : Map.of(Outcome.BILLABLE_UNITS_HEADER, units));
     }
 
     /** The input images: the one to edit, the ones to combine, or inpaint's image, mask and reference. */

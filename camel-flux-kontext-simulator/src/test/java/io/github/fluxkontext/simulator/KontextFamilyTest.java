@@ -15,9 +15,11 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dev and LoRA endpoints beside pro/max: queue URLs under their own app ids, status metrics and results. */
+/** The dev and LoRA endpoints beside pro/max: queue URLs under their own app ids, status metrics, results and what they cost. */
 class KontextFamilyTest {
 
     static final String DEV = "fal-ai/flux-kontext/dev";
@@ -96,5 +98,54 @@ class KontextFamilyTest {
         } finally {
             sim.setTimings(Duration.ZERO, Duration.ofMillis(20));
         }
+    }
+
+    @Test
+    void billableUnitsArePerImageForProMaxAndDevAndPerMegapixelForLora() {
+        try (FalSimulator sim = FalSimulator.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+            SimHttp http = new SimHttp(sim);
+            assertEquals("3", units(http, "fal-ai/flux-pro/kontext/max/text-to-image", "{\"prompt\":\"p\",\"num_images\":3}"));
+            assertEquals("2", units(http, DEV, "{\"prompt\":\"p\",\"image_url\":\"" + RED + "\",\"num_images\":2}"));
+            // landscape_4_3 is 1024x768: under a megapixel, so one unit per image
+            assertEquals("2", units(http, LORA_T2I, "{\"prompt\":\"p\",\"num_images\":2}"));
+            // 2048x1536 is three megapixels; 1100x1000 is just over one, so it counts two
+            assertEquals("3", units(http, LORA_T2I, "{\"prompt\":\"p\",\"image_size\":{\"width\":2048,\"height\":1536}}"));
+            assertEquals("4", units(http, LORA_T2I,
+                    "{\"prompt\":\"p\",\"num_images\":2,\"image_size\":{\"width\":1100,\"height\":1000}}"));
+        }
+    }
+
+    @Test
+    void billableUnitsCanBeSetPerEndpoint() {
+        try (FalSimulator sim = FalSimulator.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).imageScale(0.125)
+                .billableUnits(DEV, BillableUnits.fixed("3.008"))
+                .billableUnits("/" + LORA_T2I + "/", BillableUnits.none())
+                .billableUnits("fal-ai/flux-pro/kontext/text-to-image", BillableUnits.perMegapixel()).start()) {
+            SimHttp http = new SimHttp(sim);
+            assertEquals("3.008", units(http, DEV, "{\"prompt\":\"p\",\"image_url\":\"" + RED + "\"}"));
+            assertNull(units(http, LORA_T2I, "{\"prompt\":\"p\"}"));
+            assertEquals("2", units(http, "fal-ai/flux-pro/kontext/text-to-image", "{\"prompt\":\"p\",\"num_images\":2}"));
+            // the other LoRA endpoints keep their default
+            assertEquals("1", units(http, LORA, "{\"prompt\":\"p\",\"image_url\":\"" + RED + "\"}"));
+        }
+        assertThrows(IllegalArgumentException.class, () -> FalSimulator.builder().billableUnits("no-slash", BillableUnits.perImage()));
+        assertThrows(IllegalArgumentException.class, () -> BillableUnits.fixed(" "));
+    }
+
+    @Test
+    void aFailedJobHasNoBillableUnits() {
+        SimHttp http = new SimHttp(FAL.simulator());
+        String id = http.submitId(DEV, "{\"prompt\":\"no image\"}");
+        HttpResponse<byte[]> r = http.result("fal-ai/flux-kontext", id);
+        assertEquals(422, r.statusCode());
+        assertTrue(r.headers().firstValue("x-fal-billable-units").isEmpty());
+    }
+
+    /** The result's {@code x-fal-billable-units}, or null if it has none. */
+    private static String units(SimHttp http, String endpoint, String input) {
+        String app = EndpointId.parse(endpoint).orElseThrow().appId();
+        HttpResponse<byte[]> r = http.result(app, http.submitId(endpoint, input));
+        assertEquals(200, r.statusCode(), () -> new String(r.body()));
+        return r.headers().firstValue("x-fal-billable-units").orElse(null);
     }
 }
