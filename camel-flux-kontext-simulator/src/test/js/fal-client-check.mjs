@@ -27,6 +27,13 @@ const fal = createFalClient({
 const EDIT = ["fal-ai/flux-pro/kontext", "fal-ai/flux-pro/kontext/max"];
 const T2I = ["fal-ai/flux-pro/kontext/text-to-image", "fal-ai/flux-pro/kontext/max/text-to-image"];
 const MULTI = ["fal-ai/flux-pro/kontext/multi", "fal-ai/flux-pro/kontext/max/multi"];
+// the rest of the Kontext family: their own schemas, app ids fal-ai/flux-kontext and fal-ai/flux-kontext-lora
+const DEV_EDIT = "fal-ai/flux-kontext/dev";
+const LORA_EDIT = "fal-ai/flux-kontext-lora";
+const LORA_T2I = "fal-ai/flux-kontext-lora/text-to-image";
+const LORA_INPAINT = "fal-ai/flux-kontext-lora/inpaint";
+const FAMILY = [DEV_EDIT, LORA_EDIT, LORA_T2I, LORA_INPAINT];
+const LORAS = [{ path: "https://huggingface.co/owner/style/resolve/main/style.safetensors", scale: 0.8 }];
 const CHECK_TIMEOUT_MS = 60_000;
 
 let passed = 0;
@@ -102,11 +109,27 @@ function png(width, height, [r, g, b]) {
 const dataUri = (buf) => `data:image/png;base64,${buf.toString("base64")}`;
 const RED = dataUri(png(32, 24, [200, 30, 30]));
 const BLUE = dataUri(png(24, 32, [30, 60, 210]));
+const WHITE = dataUri(png(32, 24, [255, 255, 255]));
 
 function inputFor(endpointId, seed) {
   if (EDIT.includes(endpointId)) return { prompt: "Put a donut next to the flour", image_url: RED, seed };
   if (MULTI.includes(endpointId)) return { prompt: "Put them side by side", image_urls: [RED, BLUE], seed };
+  if (endpointId === DEV_EDIT) return { prompt: "Make it night", image_url: RED, seed, num_inference_steps: 28 };
+  if (endpointId === LORA_EDIT) {
+    return { prompt: "Make it anime", image_url: RED, seed, loras: LORAS, resolution_mode: "auto" };
+  }
+  if (endpointId === LORA_T2I) {
+    return { prompt: "A lighthouse at dusk, watercolour", seed, image_size: "landscape_16_9", loras: LORAS };
+  }
+  if (endpointId === LORA_INPAINT) {
+    return { prompt: "Paint the masked area", image_url: RED, mask_url: WHITE, reference_image_url: BLUE, seed };
+  }
   return { prompt: "A lighthouse at dusk, watercolour", seed, aspect_ratio: "16:9" };
+}
+
+/** LoRA endpoints answer png unless output_format says otherwise; the others jpeg. */
+function contentTypeFor(endpointId) {
+  return endpointId.startsWith("fal-ai/flux-kontext-lora") ? "image/png" : "image/jpeg";
 }
 
 function checkOutput(endpointId, result, seed) {
@@ -138,7 +161,9 @@ async function subscribeCheck(endpointId, mode, seed) {
   assert(updates.includes("COMPLETED"), `queue updates ${updates.join(",")} lack COMPLETED`);
   const image = await fetch(result.data.images[0].url);
   assert(image.ok, `image download answered ${image.status}`);
-  assert(image.headers.get("content-type") === "image/jpeg", `content-type ${image.headers.get("content-type")}`);
+  const contentType = contentTypeFor(endpointId);
+  assert(result.data.images[0].content_type === contentType, `content_type ${result.data.images[0].content_type}`);
+  assert(image.headers.get("content-type") === contentType, `content-type ${image.headers.get("content-type")}`);
   assert((await image.arrayBuffer()).byteLength > 100, "image too small");
 }
 
@@ -162,7 +187,7 @@ async function expectApiError(promise, status, what) {
 }
 
 // --- checks ---------------------------------------------------------------------------------------
-const ALL = [...EDIT, ...T2I, ...MULTI];
+const ALL = [...EDIT, ...T2I, ...MULTI, ...FAMILY];
 await Promise.all(
   ALL.flatMap((id, i) => [
     check(`subscribe polling   ${id}`, () => subscribeCheck(id, "polling", 1000 + i)),
@@ -190,6 +215,42 @@ await check("queue.submit/status(logs)/result", async () => {
   checkOutput(endpointId, result, 7);
 });
 
+for (const [endpointId, app] of [[DEV_EDIT, "fal-ai/flux-kontext"], [LORA_EDIT, "fal-ai/flux-kontext-lora"],
+  [LORA_T2I, "fal-ai/flux-kontext-lora"], [LORA_INPAINT, "fal-ai/flux-kontext-lora"]]) {
+  await check(`queue.submit/status/result under ${app} for ${endpointId}`, async () => {
+    const submitted = await fal.queue.submit(endpointId, { input: inputFor(endpointId, 30) });
+    assert(submitted.status_url.endsWith(`/${app}/requests/${submitted.request_id}/status`), submitted.status_url);
+    const done = await waitCompleted(endpointId, submitted.request_id);
+    assert(typeof done.metrics.inference_time === "number", `metrics ${JSON.stringify(done.metrics)}`);
+    const result = await fal.queue.result(endpointId, { requestId: submitted.request_id });
+    assert(result.requestId === submitted.request_id, "result requestId");
+    checkOutput(endpointId, result, 30);
+  });
+}
+
+// The Java side (OfficialFalJsClientTest) checks in the simulator's journal what this submit carried.
+await check("LoRA inpaint with three uploaded images, storageSettings and an x-fal header", async () => {
+  const blob = (rgb) => new Blob([png(32, 24, rgb)], { type: "image/png" });
+  const submitted = await fal.queue.submit(LORA_INPAINT, {
+    input: {
+      prompt: "Paint the masked area",
+      image_url: blob([200, 30, 30]),
+      mask_url: blob([255, 255, 255]),
+      reference_image_url: blob([30, 60, 210]),
+      seed: 31,
+    },
+    storageSettings: { expiresIn: "1h" },
+    headers: { "x-fal-no-retry": "1" },
+  });
+  await waitCompleted(LORA_INPAINT, submitted.request_id);
+  const result = await fal.queue.result(LORA_INPAINT, { requestId: submitted.request_id });
+  const img = result.data.images[0];
+  assert(img.content_type === "image/png", `content_type ${img.content_type}`);
+  assert(img.width === 32 && img.height === 24, `inpaint keeps the input's size: ${img.width}x${img.height}`);
+  const image = await fetch(img.url);
+  assert(image.ok && image.headers.get("content-type") === "image/png", `image download ${image.status}`);
+});
+
 await check("queue.cancel of a queued job is accepted", async () => {
   const endpointId = "fal-ai/flux-pro/kontext/max/text-to-image";
   const submitted = await fal.queue.submit(endpointId, { input: inputFor(endpointId, 8) });
@@ -205,6 +266,18 @@ await check("queue.cancel of a completed job is refused", async () => {
   await waitCompleted(endpointId, submitted.request_id);
   const e = await expectApiError(fal.queue.cancel(endpointId, { requestId: submitted.request_id }), 400, "cancel");
   assert(e.body && e.body.status === "ALREADY_COMPLETED", `body ${JSON.stringify(e.body)}`);
+});
+
+await check("a pro/max field sent to dev surfaces as ValidationError", async () => {
+  try {
+    await fal.subscribe(DEV_EDIT, { input: { prompt: "p", image_url: RED, aspect_ratio: "16:9", num_inference_steps: 5 } });
+  } catch (e) {
+    assert(e instanceof ValidationError, `expected ValidationError, got ${e}`);
+    assert(e.getFieldErrors("aspect_ratio")[0].type === "value_error.extra", JSON.stringify(e.fieldErrors));
+    assert(e.getFieldErrors("num_inference_steps")[0].type === "value_error.number.not_ge", JSON.stringify(e.fieldErrors));
+    return;
+  }
+  throw new Error("subscribe with a pro/max field on dev succeeded");
 });
 
 await check("bad input surfaces as ValidationError (subscribe)", async () => {

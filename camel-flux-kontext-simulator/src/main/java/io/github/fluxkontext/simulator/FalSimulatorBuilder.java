@@ -1,7 +1,9 @@
 package io.github.fluxkontext.simulator;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,6 +33,7 @@ public final class FalSimulatorBuilder {
     private String webhookUserId = "sim-user";
     private List<Duration> webhookRetryDelays = DEFAULT_WEBHOOK_RETRY_DELAYS;
     private Duration webhookTimeout = Duration.ofSeconds(15);
+    private final Map<String, BillableUnits> billableUnits = new LinkedHashMap<>();
 
     FalSimulatorBuilder() {
     }
@@ -144,10 +147,26 @@ public final class FalSimulatorBuilder {
         return this;
     }
 
+    /**
+     * What successful results of one endpoint answer in {@code x-fal-billable-units}, e.g.
+     * {@code billableUnits("fal-ai/flux-kontext/dev", BillableUnits.perMegapixel())} or
+     * {@code BillableUnits.fixed("3.008")}. Default: per image for pro, max, dev and any other endpoint,
+     * per megapixel for the LoRA endpoints (see {@link BillableUnits}).
+     *
+     * @param endpointId the full endpoint id, e.g. {@code fal-ai/flux-kontext-lora/inpaint}
+     */
+    public FalSimulatorBuilder billableUnits(String endpointId, BillableUnits units) {
+        String id = EndpointId.parse(Objects.requireNonNull(endpointId, "endpointId"))
+                .orElseThrow(() -> new IllegalArgumentException("not an endpoint id (owner/alias[/path]): " + endpointId))
+                .id();
+        billableUnits.put(id, Objects.requireNonNull(units, "units"));
+        return this;
+    }
+
     /** A simulator with these settings, not started; call {@link FalSimulator#startServer()}. */
     public FalSimulator build() {
         return new FalSimulator(new SimulatorConfig(host, port, apiKey, runners, resultTtl, imageScale, sseKeepAlive,
-                validateAtSubmit, webhookUserId, webhookRetryDelays, webhookTimeout),
+                validateAtSubmit, webhookUserId, webhookRetryDelays, webhookTimeout, Map.copyOf(billableUnits)),
                 new LiveSettings(new LiveSettings.Timings(queueTime, runTime)));
     }
 

@@ -52,7 +52,7 @@ final class FileLookup {
         if (v.state() != Job.State.COMPLETED || v.outcome().failed()) {
             return new Missing();
         }
-        if (job.isExpired(clock.instant())) {
+        if (job.isExpired(clock.instant()) || job.isMediaExpired(clock.instant())) {
             return new Expired();
         }
         int index;

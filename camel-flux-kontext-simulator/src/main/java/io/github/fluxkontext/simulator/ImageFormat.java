@@ -1,6 +1,6 @@
 package io.github.fluxkontext.simulator;
 
-/** The two output formats Kontext offers ({@code output_format}, default jpeg). */
+/** The two output formats Kontext offers ({@code output_format}; the default depends on the endpoint). */
 enum ImageFormat {
     JPEG("jpeg", "image/jpeg", "jpeg"),
     PNG("png", "image/png", "png");
@@ -15,8 +15,16 @@ enum ImageFormat {
         this.extension = extension;
     }
 
-    static ImageFormat fromInput(String outputFormat) {
-        return "png".equals(outputFormat) ? PNG : JPEG;
+    /** The format {@code output_format} names, else the endpoint's default (jpeg for pro, max and dev, png for LoRA). */
+    static ImageFormat fromInput(String outputFormat, ImageFormat endpointDefault) {
+        if ("png".equals(outputFormat)) {
+            return PNG;
+        }
+        return "jpeg".equals(outputFormat) ? JPEG : endpointDefault;
+    }
+
+    static ImageFormat defaultFor(EndpointId endpoint) {
+        return endpoint.family() == EndpointId.Family.LORA ? PNG : JPEG;
     }
 
     static ImageFormat fromExtension(String ext) {

@@ -65,6 +65,7 @@ final class ImageRenderer {
                 yield all.stream().anyMatch(Optional::isPresent) ? edit(spec, all)
                         : placeholder(spec, spec.inputs().isEmpty() ? null : spec.inputs().get(0));
             }
+            case INPAINT -> inpaint(spec, rnd);
             case TEXT_TO_IMAGE, GENERIC -> textToImage(spec, rnd);
         };
     }
@@ -93,6 +94,94 @@ final class ImageRenderer {
             int fontSize = Math.max(9, min / 16);
             drawTextPanel(g, spec.prompt(), w, h, fontSize);
             drawFooter(g, spec, w, h, Math.max(7, fontSize / 2));
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    // --- inpaint ------------------------------------------------------------------------------
+
+    /**
+     * The input image, unchanged except where the mask is white: there a fill made of the reference
+     * image crossed by seed-coloured stripes, mixed over the input by {@code strength}. No caption:
+     * every pixel outside the mask stays the input's. A mask or input the simulator cannot read gives
+     * the placeholder; an unreadable reference leaves the stripes on the seed colour alone.
+     */
+    private BufferedImage inpaint(ImageSpec spec, Random rnd) {
+        List<String> urls = spec.inputs();
+        Optional<BufferedImage> image = urls.size() == 3 ? inputs.decode(urls.get(0)) : Optional.empty();
+        Optional<BufferedImage> mask = urls.size() == 3 ? inputs.decode(urls.get(1)) : Optional.empty();
+        if (image.isEmpty() || mask.isEmpty()) {
+            return placeholder(spec, urls.isEmpty() ? null : image.isEmpty() ? urls.get(0) : urls.get(1));
+        }
+        int w = spec.width();
+        int h = spec.height();
+        BufferedImage out = stretched(image.get(), w, h);
+        BufferedImage area = stretched(mask.get(), w, h);
+        BufferedImage fill = inpaintFill(inputs.decode(urls.get(2)), w, h, Color.getHSBColor(rnd.nextFloat(), 0.85f, 0.9f));
+        float strength = (float) Math.max(0, Math.min(1, spec.strength()));
+        int[] row = new int[w];
+        int[] maskRow = new int[w];
+        int[] fillRow = new int[w];
+        for (int y = 0; y < h; y++) {
+            out.getRGB(0, y, w, 1, row, 0, w);
+            area.getRGB(0, y, w, 1, maskRow, 0, w);
+            fill.getRGB(0, y, w, 1, fillRow, 0, w);
+            for (int x = 0; x < w; x++) {
+                if (masked(maskRow[x])) {
+                    row[x] = mix(row[x], fillRow[x], strength);
+                }
+            }
+            out.setRGB(0, y, w, 1, row, 0, w);
+        }
+        return out;
+    }
+
+    /** White (light) mask pixels mark the area to repaint, as in fal's inpainting masks. */
+    static boolean masked(int rgb) {
+        int r = (rgb >> 16) & 0xFF;
+        int g = (rgb >> 8) & 0xFF;
+        int b = rgb & 0xFF;
+        return r * 299 + g * 587 + b * 114 >= 128_000;
+    }
+
+    /** The reference covering the canvas (or the stripe colour alone), crossed by diagonal stripes of that colour. */
+    private static BufferedImage inpaintFill(Optional<BufferedImage> reference, int w, int h, Color stripe) {
+        BufferedImage fill = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = graphics(fill);
+        try {
+            g.setColor(stripe.darker());
+            g.fillRect(0, 0, w, h);
+            reference.ifPresent(r -> drawCover(g, r, 0, 0, w, h));
+            // thin and sparse, so the reference stays what the area mostly shows
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+            g.setColor(stripe);
+            int step = Math.max(8, Math.min(w, h) / 6);
+            diagonals(g, w, h, step, Math.max(1f, step / 8f));
+        } finally {
+            g.dispose();
+        }
+        return fill;
+    }
+
+    /** {@code from} moved towards {@code to} by {@code amount} (0-1), per channel. */
+    private static int mix(int from, int to, float amount) {
+        int out = 0;
+        for (int shift : new int[] {16, 8, 0}) {
+            int a = (from >> shift) & 0xFF;
+            int b = (to >> shift) & 0xFF;
+            out |= Math.round(a + (b - a) * amount) << shift;
+        }
+        return out;
+    }
+
+    /** The source as RGB at exactly w x h: an unchanged pixel-for-pixel copy when the size already fits. */
+    private static BufferedImage stretched(BufferedImage src, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.drawImage(src, 0, 0, w, h, null);
         } finally {
             g.dispose();
         }
@@ -151,9 +240,13 @@ final class ImageRenderer {
         return img;
     }
 
-    /** The band's text: what was asked, as "Edit: ..." or, for multi, "Combine: ...". */
+    /** The band's text: what was asked, as "Edit: ..." or, for multi, "Combine: ...", and the LoRA weights used. */
     static String caption(ImageSpec spec) {
-        return (spec.kind() == EndpointId.Kind.MULTI ? "Combine: " : "Edit: ") + spec.prompt();
+        return (spec.kind() == EndpointId.Kind.MULTI ? "Combine: " : "Edit: ") + spec.prompt() + loraNote(spec);
+    }
+
+    private static String loraNote(ImageSpec spec) {
+        return spec.loras().isEmpty() ? "" : " - LoRA " + String.join(", ", spec.loras());
     }
 
     /** Hue rotation (as a fraction of the colour wheel) for an edit; differs per seed and image index. */
@@ -204,12 +297,17 @@ final class ImageRenderer {
             c.fillRect(0, 0, w, h);
             c.setColor(new Color(0x9A9A9A));
             int step = Math.max(6, Math.min(w, h) / 12);
-            c.setStroke(new BasicStroke(Math.max(1f, step / 3f)));
-            for (int d = -h; d < w; d += step) {
-                c.drawLine(d, h, d + h, 0);
-            }
+            diagonals(c, w, h, step, Math.max(1f, step / 3f));
         } finally {
             c.dispose();
+        }
+    }
+
+    /** Parallel lines from bottom left to top right across a w x h box, {@code step} pixels apart, in the current colour. */
+    private static void diagonals(Graphics2D g, int w, int h, int step, float width) {
+        g.setStroke(new BasicStroke(width));
+        for (int d = -h; d < w; d += step) {
+            g.drawLine(d, h, d + h, 0);
         }
     }
 
@@ -245,7 +343,7 @@ final class ImageRenderer {
     private static void drawFooter(Graphics2D g, ImageSpec spec, int w, int h, int fontSize) {
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, fontSize);
         String text = "FLUX.1 Kontext simulator - seed " + spec.seed() + " - image " + (spec.index() + 1) + "/"
-                + spec.count();
+                + spec.count() + loraNote(spec);
         g.setColor(new Color(255, 255, 255, 200));
         drawLines(g, font, wrap(g, font, text, w - fontSize, 1), fontSize / 2, h - (int) (fontSize * 1.6),
                 (int) (fontSize * 1.3));
@@ -371,12 +469,19 @@ final class ImageRenderer {
         return bytes.toByteArray();
     }
 
+    /** What only LoRA and inpaint images depend on (left out otherwise, so other images keep their bytes). */
+    private static String familyExtras(ImageSpec spec) {
+        String loras = spec.loras().isEmpty() ? "" : "\0" + String.join("\0", spec.loras());
+        return spec.kind() == EndpointId.Kind.INPAINT ? loras + "\0" + spec.strength() : loras;
+    }
+
     /** A stable 64-bit hash of everything the image depends on. */
     static long hash(ImageSpec spec) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String key = spec.endpointId() + '\0' + spec.prompt() + '\0' + spec.seed() + '\0' + spec.index() + '\0'
-                    + spec.width() + 'x' + spec.height() + '\0' + spec.format() + '\0' + String.join("\0", spec.inputs());
+                    + spec.width() + 'x' + spec.height() + '\0' + spec.format() + '\0' + String.join("\0", spec.inputs())
+                    + familyExtras(spec);
             byte[] d = md.digest(key.getBytes(StandardCharsets.UTF_8));
             long h = 0;
             for (int i = 0; i < 8; i++) {

@@ -42,6 +42,8 @@ final class Job {
     final Instant createdAt;
     final Duration runTime;
     final String webhookUrl;
+    /** How long the output files stay downloadable after completion ({@code X-Fal-Object-Lifecycle-Preference}), or null. */
+    final Duration mediaLifetime;
 
     private State state = State.IN_QUEUE;
     private Instant startedAt;
@@ -58,7 +60,7 @@ final class Job {
 
     Job(String requestId, EndpointId endpoint, JsonNode inputNode, Map<String, Object> input,
         List<Map<String, Object>> validationErrors, long seed, boolean lowPriority, long seq, int generation,
-        Instant createdAt, Duration runTime, String webhookUrl) {
+        Instant createdAt, Duration runTime, String webhookUrl, Duration mediaLifetime) {
         this.requestId = requestId;
         this.endpoint = endpoint;
         this.inputNode = inputNode;
@@ -71,6 +73,7 @@ final class Job {
         this.createdAt = createdAt;
         this.runTime = runTime;
         this.webhookUrl = webhookUrl;
+        this.mediaLifetime = mediaLifetime;
     }
 
     /** IN_QUEUE -> IN_PROGRESS; false if the job is not queued any more. */
@@ -134,6 +137,11 @@ final class Job {
 
     synchronized boolean isExpired(Instant now) {
         return state == State.COMPLETED && (forcedExpiry || !now.isBefore(expiresAt));
+    }
+
+    /** Whether the submit's media lifetime is over, so the output files are gone (the result stays). */
+    synchronized boolean isMediaExpired(Instant now) {
+        return mediaLifetime != null && completedAt != null && !now.isBefore(completedAt.plus(mediaLifetime));
     }
 
     synchronized Instant expiresAt() {

@@ -67,7 +67,7 @@ final class JobEngine {
 
     Job submit(EndpointId endpoint, JsonNode inputNode, Map<String, Object> input,
                List<Map<String, Object>> validationErrors, boolean lowPriority, String webhookUrl,
-               Duration startTimeout) {
+               Duration startTimeout, Duration mediaLifetime) {
         LiveSettings.Timings t = settings.timings();
         long seed = inputNode != null && inputNode.path("seed").isIntegralNumber()
                 && inputNode.path("seed").canConvertToLong()
@@ -76,7 +76,7 @@ final class JobEngine {
         boolean overtakes;
         synchronized (lock) {
             job = new Job(UUID.randomUUID().toString(), endpoint, inputNode, input, validationErrors, seed,
-                    lowPriority, seq++, generation, clock.instant(), t.runTime(), webhookUrl);
+                    lowPriority, seq++, generation, clock.instant(), t.runTime(), webhookUrl, mediaLifetime);
             // nanoTime, like the scheduler: the pump scheduled below never finds its job "not yet due"
             eligibleAt.put(job, System.nanoTime() + t.queueTime().toNanos());
             jobs.put(job.requestId, job);

@@ -11,23 +11,27 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 
 /** What a runner does with a job: check faults and input, then describe the output images (rendered lazily). */
 final class KontextModel {
 
+    /** Inpaint's {@code strength} when the input leaves it out (fal-protocol §8b). */
+    static final double DEFAULT_STRENGTH = 0.88;
+
     private final FaultPlan faults;
-    private final InputImages inputs;
     private final ImageRenderer renderer;
     private final Urls urls;
-    private final double imageScale;
+    private final OutputSize sizes;
+    private final Function<EndpointId, BillableUnits> billing;
 
-    KontextModel(FaultPlan faults, InputImages inputs, ImageRenderer renderer, Urls urls, double imageScale) {
+    KontextModel(FaultPlan faults, ImageRenderer renderer, Urls urls, OutputSize sizes,
+                 Function<EndpointId, BillableUnits> billing) {
         this.faults = faults;
-        this.inputs = inputs;
         this.renderer = renderer;
         this.urls = urls;
-        this.imageScale = imageScale;
+        this.sizes = sizes;
+        this.billing = billing;
     }
 
     Outcome run(Job job, Instant startedAt, Instant now) {
@@ -39,22 +43,25 @@ final class KontextModel {
             return fault.job().outcome();
         }
         JsonNode in = job.inputNode == null ? MissingNode.getInstance() : job.inputNode;
-        EndpointId.Kind kind = job.endpoint.kind();
+        EndpointId endpoint = job.endpoint;
+        EndpointId.Kind kind = endpoint.kind();
         String prompt = in.path("prompt").isTextual() ? in.path("prompt").asText() : kind.isKontext() ? ""
-                : job.endpoint.id();
+                : endpoint.id();
         int count = in.path("num_images").isIntegralNumber() ? Math.max(1, Math.min(4, in.path("num_images").asInt())) : 1;
-        ImageFormat format = ImageFormat.fromInput(in.path("output_format").asText(null));
+        ImageFormat format = ImageFormat.fromInput(in.path("output_format").asText(null), ImageFormat.defaultFor(endpoint));
         boolean sync = in.path("sync_mode").isBoolean() && in.path("sync_mode").asBoolean();
         List<String> inputUrls = inputUrls(kind, in);
-        Dimension size = AspectRatios.size(aspectRatio(kind, in, inputUrls), imageScale);
+        Dimension size = sizes.of(endpoint, in, inputUrls);
+        List<String> loras = loraLabels(in.path("loras"));
+        double strength = in.path("strength").isNumber() ? in.path("strength").asDouble() : DEFAULT_STRENGTH;
 
         List<ImageSpec> specs = new ArrayList<>();
         List<String> imageUrls = new ArrayList<>();
         List<Map<String, Object>> images = new ArrayList<>();
         List<Boolean> nsfw = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ImageSpec spec = new ImageSpec(job.endpoint.id(), kind, prompt, job.seed, i, count, size.width,
-                    size.height, format, inputUrls);
+            ImageSpec spec = new ImageSpec(endpoint.id(), kind, prompt, job.seed, i, count, size.width,
+                    size.height, format, inputUrls, loras, strength);
             specs.add(spec);
             Map<String, Object> image = new LinkedHashMap<>();
             if (sync) {
@@ -85,40 +92,43 @@ final class KontextModel {
         output.put("seed", job.seed);
         output.put("has_nsfw_concepts", nsfw);
         output.put("prompt", prompt);
-        return Outcome.success(output, specs, imageUrls);
+        String units = billing.apply(endpoint).headerValue(specs);
+        return Outcome.success(output, specs, imageUrls,
+                units == null ? Map.of() : Map.of(Outcome.BILLABLE_UNITS_HEADER, units));
     }
 
+    /** The input images: the one to edit, the ones to combine, or inpaint's image, mask and reference. */
     private static List<String> inputUrls(EndpointId.Kind kind, JsonNode in) {
         List<String> out = new ArrayList<>();
-        if (kind == EndpointId.Kind.EDIT && in.path("image_url").isTextual()) {
-            out.add(in.path("image_url").asText());
-        } else if (kind == EndpointId.Kind.MULTI && in.path("image_urls").isArray()) {
-            for (JsonNode n : in.path("image_urls")) {
-                if (n.isTextual()) {
-                    out.add(n.asText());
-                }
-            }
+        if (kind == EndpointId.Kind.EDIT) {
+            addText(out, in.path("image_url"));
+        } else if (kind == EndpointId.Kind.INPAINT) {
+            addText(out, in.path("image_url"));
+            addText(out, in.path("mask_url"));
+            addText(out, in.path("reference_image_url"));
+        } else if (kind == EndpointId.Kind.MULTI) {
+            in.path("image_urls").forEach(n -> addText(out, n));
         }
         return out;
     }
 
-    /**
-     * The requested ratio; else 1:1 for text-to-image, and for edits the (first) input image's ratio
-     * mapped to the nearest listed one -- fal does not document the edit default (unsettled), this
-     * is the reading that keeps the picture undistorted.
-     */
-    private String aspectRatio(EndpointId.Kind kind, JsonNode in, List<String> inputUrls) {
-        String requested = in.path("aspect_ratio").asText(null);
-        if (requested != null && KontextValidator.ASPECT_RATIOS.contains(requested)) {
-            return requested;
+    private static void addText(List<String> out, JsonNode n) {
+        if (n.isTextual()) {
+            out.add(n.asText());
         }
-        if ((kind == EndpointId.Kind.EDIT || kind == EndpointId.Kind.MULTI) && !inputUrls.isEmpty()) {
-            Optional<Dimension> d = inputs.dimensions(inputUrls.get(0));
-            if (d.isPresent() && d.get().width > 0 && d.get().height > 0) {
-                return AspectRatios.nearest(d.get().width, d.get().height);
-            }
+    }
+
+    /** {@code loras} as the image shows them: the weights' file name and scale, e.g. {@code "ghibli.safetensors x0.8"}. */
+    static List<String> loraLabels(JsonNode loras) {
+        List<String> labels = new ArrayList<>();
+        for (JsonNode weight : loras) {
+            String path = weight.path("path").asText("");
+            String name = path.replaceAll("[?#].*$", "").replaceAll("/+$", "");
+            name = name.substring(name.lastIndexOf('/') + 1);
+            double scale = weight.path("scale").isNumber() ? weight.path("scale").asDouble() : 1.0;
+            labels.add((name.isEmpty() ? path : name) + " x" + scale);
         }
-        return "1:1";
+        return List.copyOf(labels);
     }
 
     static double seconds(Duration d) {

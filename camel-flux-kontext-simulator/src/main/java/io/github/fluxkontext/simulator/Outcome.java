@@ -20,9 +20,13 @@ record Outcome(int httpStatus, Map<String, Object> body, Map<String, String> hea
 
     static final String ERROR_TYPE_HEADER = "X-Fal-Error-Type";
     static final String TIMEOUT_TYPE_HEADER = "X-Fal-Request-Timeout-Type";
+    /** On a successful result: what fal bills for the request, see {@link BillableUnits}. */
+    static final String BILLABLE_UNITS_HEADER = "x-fal-billable-units";
 
-    static Outcome success(Map<String, Object> output, List<ImageSpec> images, List<String> urls) {
-        return new Outcome(200, output, Map.of(), null, null, List.copyOf(images), List.copyOf(urls));
+    /** @param headers the result's extra headers ({@code x-fal-billable-units}) */
+    static Outcome success(Map<String, Object> output, List<ImageSpec> images, List<String> urls,
+                           Map<String, String> headers) {
+        return new Outcome(200, output, Map.copyOf(headers), null, null, List.copyOf(images), List.copyOf(urls));
     }
 
     /** An infrastructure error in fal's request-error shape, with the {@code X-Fal-Error-Type} header. */

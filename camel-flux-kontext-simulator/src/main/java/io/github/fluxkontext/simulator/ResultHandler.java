@@ -33,9 +33,6 @@ final class ResultHandler implements RouteHandler {
     static Reply outcomeReply(Job job, Outcome o) {
         Reply r = Reply.json(o.httpStatus(), o.body()).requestId(job.requestId);
         o.headers().forEach(r::header);
-        if (!o.failed()) {
-            r.header("x-fal-billable-units", Integer.toString(o.images().size()));
-        }
         return r;
     }
 }

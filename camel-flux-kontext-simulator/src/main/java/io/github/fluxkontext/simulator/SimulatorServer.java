@@ -74,7 +74,8 @@ final class SimulatorServer {
         FileStore uploads = new FileStore();
         InputImages inputs = new InputImages(this::ownFile);
         ImageRenderer renderer = new ImageRenderer(inputs);
-        KontextModel model = new KontextModel(faults, inputs, renderer, urls, config.imageScale());
+        KontextModel model = new KontextModel(faults, renderer, urls, new OutputSize(inputs, config.imageScale()),
+                config::billableUnits);
         webhooks = new WebhookSender(config, webhookKeys, faults, journal, scheduler, workers, clock);
         JobEngine engine = new JobEngine(scheduler, workers, clock, config.runners(), settings, config.resultTtl(),
                 model::run, webhooks::deliver);

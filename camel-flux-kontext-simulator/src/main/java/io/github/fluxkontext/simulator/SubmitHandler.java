@@ -16,6 +16,9 @@ final class SubmitHandler implements RouteHandler {
 
     static final String TIMEOUT_HEADER = "x-fal-request-timeout";
     static final String PRIORITY_HEADER = "x-fal-queue-priority";
+    static final String LIFECYCLE_HEADER = "x-fal-object-lifecycle-preference";
+    /** Longer lifetimes count as "never expires" (fal's JS client suggests 31536000000 s for unlimited). */
+    private static final long MAX_MEDIA_LIFETIME_SECONDS = Duration.ofDays(365L * 100).toSeconds();
     private static final Duration SYNC_WAIT_SLACK = Duration.ofSeconds(60);
 
     private final SimulatorContext ctx;
@@ -32,8 +35,10 @@ final class SubmitHandler implements RouteHandler {
         }
         EndpointId endpoint = parsed.get();
         Duration startTimeout;
+        Duration mediaLifetime;
         try {
             startTimeout = startTimeout(req.header(TIMEOUT_HEADER));
+            mediaLifetime = mediaLifetime(req.header(LIFECYCLE_HEADER));
         } catch (IllegalArgumentException e) {
             return Reply.json(400, Json.requestError(e.getMessage(), "bad_request"))
                     .header(Outcome.ERROR_TYPE_HEADER, "bad_request");
@@ -50,8 +55,8 @@ final class SubmitHandler implements RouteHandler {
                 errors = KontextValidator.jsonDecodeError("Invalid JSON body: " + Json.shortMessage(e));
             }
         }
-        if (input != null && (endpoint.kind().isKontext() || !input.isObject())) {
-            errors = KontextValidator.validate(endpoint.kind(), input);
+        if (input != null) {
+            errors = KontextValidator.validate(endpoint, input);
         }
         if (input != null && !input.isObject()) {
             input = null;
@@ -65,7 +70,7 @@ final class SubmitHandler implements RouteHandler {
         String webhook = req.queryParam("fal_webhook");
         Job job = ctx.engine.submit(endpoint, input, input == null ? Map.of() : Json.toMap(input), errors,
                 "low".equalsIgnoreCase(req.header(PRIORITY_HEADER)),
-                webhook == null || webhook.isBlank() ? null : webhook, startTimeout);
+                webhook == null || webhook.isBlank() ? null : webhook, startTimeout, mediaLifetime);
         if (syncHost) {
             return waitForResult(job);
         }
@@ -92,6 +97,39 @@ final class SubmitHandler implements RouteHandler {
             throw new IllegalArgumentException("Invalid " + TIMEOUT_HEADER + " header: must be > 0 seconds");
         }
         return Duration.ofNanos((long) (seconds * 1e9));
+    }
+
+    /**
+     * How long the output files stay downloadable, from {@code X-Fal-Object-Lifecycle-Preference}
+     * ({@code {"expiration_duration_seconds": N}}, fal-protocol §8c); null when the header is absent or
+     * sets no expiration (fal's JS client sends only {@code initial_acl} for "never"). fal does not say
+     * how it answers a malformed value (unsettled); the safe reading is to refuse it like a malformed
+     * {@code x-fal-request-timeout} (400 {@code bad_request}) rather than ignore it, since the caller
+     * asked for its images to be deleted and would otherwise believe they will be. So: not a JSON
+     * object, or an {@code expiration_duration_seconds} that is not a positive integer, is refused.
+     */
+    static Duration mediaLifetime(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        JsonNode preference;
+        try {
+            preference = Json.MAPPER.readTree(header);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Invalid " + LIFECYCLE_HEADER + " header: not JSON", e);
+        }
+        if (preference == null || !preference.isObject()) {
+            throw new IllegalArgumentException("Invalid " + LIFECYCLE_HEADER + " header: must be a JSON object");
+        }
+        JsonNode seconds = preference.get("expiration_duration_seconds");
+        if (seconds == null || seconds.isNull()) {
+            return null;
+        }
+        if (!seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.asLong() <= 0) {
+            throw new IllegalArgumentException("Invalid " + LIFECYCLE_HEADER
+                    + " header: expiration_duration_seconds must be a positive integer");
+        }
+        return seconds.asLong() > MAX_MEDIA_LIFETIME_SECONDS ? null : Duration.ofSeconds(seconds.asLong());
     }
 
     /**

@@ -24,6 +24,10 @@ class ImageTest {
     private static final String T2I = "fal-ai/flux-pro/kontext/text-to-image";
     private static final String EDIT = "fal-ai/flux-pro/kontext";
     private static final String MULTI = "fal-ai/flux-pro/kontext/max/multi";
+    private static final String DEV = "fal-ai/flux-kontext/dev";
+    private static final String LORA = "fal-ai/flux-kontext-lora";
+    private static final String LORA_T2I = "fal-ai/flux-kontext-lora/text-to-image";
+    private static final String INPAINT = "fal-ai/flux-kontext-lora/inpaint";
     private static final double SCALE = 0.25;
 
     @RegisterExtension
@@ -33,7 +37,7 @@ class ImageTest {
     private static Map<String, Object> run(String endpoint, String input) {
         SimHttp http = new SimHttp(FAL.simulator());
         String id = http.submitId(endpoint, input);
-        HttpResponse<byte[]> r = http.result("fal-ai/flux-pro", id);
+        HttpResponse<byte[]> r = http.result(EndpointId.parse(endpoint).orElseThrow().appId(), id);
         assertEquals(200, r.statusCode(), () -> new String(r.body()));
         return SimHttp.json(r);
     }
@@ -173,13 +177,174 @@ class ImageTest {
     }
 
     @Test
-    void theBandSaysWhatWasAsked() {
-        assertEquals("Combine: Put the kite above the house", ImageRenderer.caption(spec(EndpointId.Kind.MULTI, "Put the kite above the house")));
-        assertEquals("Edit: Paint the door blue", ImageRenderer.caption(spec(EndpointId.Kind.EDIT, "Paint the door blue")));
+    void theBandSaysWhatWasAskedAndWhichLorasWereUsed() {
+        assertEquals("Combine: Put the kite above the house", ImageRenderer.caption(spec(EndpointId.Kind.MULTI, "Put the kite above the house", List.of())));
+        assertEquals("Edit: Paint the door blue", ImageRenderer.caption(spec(EndpointId.Kind.EDIT, "Paint the door blue", List.of())));
+        List<String> loras = KontextModel.loraLabels(SimHttp.MAPPER.valueToTree(List.of(
+                Map.of("path", "https://huggingface.co/a/b/resolve/main/ghibli.safetensors?download=true", "scale", 0.8),
+                Map.of("path", "owner/repo"))));
+        assertEquals(List.of("ghibli.safetensors x0.8", "repo x1.0"), loras);
+        assertEquals("Edit: Paint the door blue - LoRA ghibli.safetensors x0.8, repo x1.0",
+                ImageRenderer.caption(spec(EndpointId.Kind.EDIT, "Paint the door blue", loras)));
     }
 
-    private static ImageSpec spec(EndpointId.Kind kind, String prompt) {
-        return new ImageSpec("fal-ai/flux-pro/kontext", kind, prompt, 1, 0, 1, 64, 64, ImageFormat.JPEG, List.of());
+    @Test
+    void lorasChangeTheImage() {
+        String plain = "{\"prompt\":\"style\",\"seed\":3}";
+        String styled = "{\"prompt\":\"style\",\"seed\":3,\"loras\":[{\"path\":\"owner/style\"}]}";
+        assertFalse(Arrays.equals(download(run(LORA_T2I, plain), 0).body(), download(run(LORA_T2I, styled), 0).body()));
+    }
+
+    private static ImageSpec spec(EndpointId.Kind kind, String prompt, List<String> loras) {
+        return new ImageSpec("fal-ai/flux-pro/kontext", kind, prompt, 1, 0, 1, 64, 64, ImageFormat.JPEG, List.of(),
+                loras, KontextModel.DEFAULT_STRENGTH);
+    }
+
+    // --- the dev and LoRA endpoints -----------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"square_hd,1024,1024", "square,512,512", "portrait_4_3,768,1024", "portrait_16_9,576,1024",
+            "landscape_4_3,1024,768", "landscape_16_9,1024,576"})
+    void loraTextToImageSizeFollowsTheImageSizePreset(String preset, int w, int h) {
+        assertSize(run(LORA_T2I, "{\"prompt\":\"" + preset + "\",\"image_size\":\"" + preset + "\"}"),
+                (int) Math.round(w * SCALE), (int) Math.round(h * SCALE));
+    }
+
+    @Test
+    void loraTextToImageIsLandscape43ByDefaultAndTakesACustomSize() {
+        assertSize(run(LORA_T2I, "{\"prompt\":\"default\"}"), 256, 192);
+        assertSize(run(LORA_T2I, "{\"prompt\":\"custom\",\"image_size\":{\"width\":600,\"height\":200}}"), 150, 50);
+        // each side left out is 512
+        assertSize(run(LORA_T2I, "{\"prompt\":\"half custom\",\"image_size\":{\"height\":256}}"), 128, 64);
+    }
+
+    @Test
+    void aCustomSizeBeyondTheSimulatorsLimitIsScaledDownKeepingItsRatio() {
+        try (FalSimulator sim = FalSimulator.builder().queueTime(Duration.ZERO).runTime(Duration.ZERO).start()) {
+            SimHttp http = new SimHttp(sim);
+            String id = http.submitId(LORA_T2I, "{\"prompt\":\"huge\",\"image_size\":{\"width\":14142,\"height\":7071}}");
+            Map<String, Object> img = SimHttp.images(SimHttp.json(http.result("fal-ai/flux-kontext-lora", id))).get(0);
+            int w = (int) img.get("width");
+            int h = (int) img.get("height");
+            assertTrue((long) w * h <= OutputSize.MAX_PIXELS, w + "x" + h);
+            assertTrue(Math.abs((double) w / h - 2.0) < 0.01, w + "x" + h);
+        }
+    }
+
+    @Test
+    void loraIsPngByDefaultDevIsJpegAndOutputFormatDecides() {
+        assertEquals("image/png", SimHttp.images(run(LORA_T2I, "{\"prompt\":\"p\"}")).get(0).get("content_type"));
+        assertEquals("image/jpeg", SimHttp.images(run(LORA_T2I, "{\"prompt\":\"p\",\"output_format\":\"jpeg\"}"))
+                .get(0).get("content_type"));
+        String red = TestImages.dataUri(TestImages.png(64, 48, new Color(200, 30, 30)), "image/png");
+        assertEquals("image/jpeg", SimHttp.images(run(DEV, "{\"prompt\":\"p\",\"image_url\":\"" + red + "\"}"))
+                .get(0).get("content_type"));
+        Map<String, Object> png = run(DEV, "{\"prompt\":\"p\",\"image_url\":\"" + red + "\",\"output_format\":\"png\"}");
+        assertEquals("image/png", download(png, 0).headers().firstValue("content-type").orElseThrow());
+    }
+
+    @Test
+    void devAndLoraEditsChangeTheInputAndSizeItByResolutionMode() {
+        Color input = new Color(200, 30, 30);
+        String uri = TestImages.dataUri(TestImages.png(256, 192, input), "image/png");
+        for (String endpoint : List.of(DEV, LORA)) {
+            // match_input (the default): the input's own size, times the scale
+            Map<String, Object> out = run(endpoint, "{\"prompt\":\"make it blue\",\"image_url\":\"" + uri
+                    + "\",\"seed\":9,\"output_format\":\"png\"}");
+            assertSize(out, 64, 48);
+            BufferedImage edited = TestImages.decode(download(out, 0).body());
+            int expected = ImageRenderer.shiftColour(input.getRGB() & 0xFFFFFF, ImageRenderer.hueShift(9, 0));
+            assertColourClose(expected, edited.getRGB(edited.getWidth() / 2, edited.getHeight() / 4) & 0xFFFFFF);
+            // a ratio of the list, 4:5 included (pro/max do not have it)
+            assertSize(run(endpoint, "{\"prompt\":\"p\",\"image_url\":\"" + uri + "\",\"resolution_mode\":\"4:5\"}"),
+                    224, 280);
+            // auto: the listed ratio nearest to the input's
+            assertSize(run(endpoint, "{\"prompt\":\"p\",\"image_url\":\"" + uri + "\",\"resolution_mode\":\"auto\"}"),
+                    296, 220);
+        }
+    }
+
+    @Test
+    void inpaintChangesTheMaskedAreaAndNothingElse() {
+        Color red = new Color(200, 30, 30);
+        String image = TestImages.dataUri(TestImages.png(64, 48, red), "image/png");
+        String mask = TestImages.dataUri(TestImages.encode(maskWithWhite(64, 48, 16, 12, 32, 24), "png"), "image/png");
+        String reference = TestImages.dataUri(TestImages.png(32, 32, new Color(30, 60, 210)), "image/png");
+        Map<String, Object> out = run(INPAINT, "{\"prompt\":\"a blue patch\",\"image_url\":\"" + image
+                + "\",\"mask_url\":\"" + mask + "\",\"reference_image_url\":\"" + reference + "\",\"seed\":2}");
+        // inpaint keeps the input's size (imageScale does not apply) and is png, as LoRA endpoints are
+        assertSize(out, 64, 48);
+        BufferedImage img = TestImages.decode(download(out, 0).body());
+        long blueInside = 0;
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                int rgb = img.getRGB(x, y) & 0xFFFFFF;
+                boolean inMask = x >= 16 && x < 48 && y >= 12 && y < 36;
+                if (inMask) {
+                    assertTrue(rgb != (red.getRGB() & 0xFFFFFF), "unchanged inside the mask at " + x + "," + y);
+                    blueInside += rgb & 0xFF;
+                } else {
+                    assertEquals(red.getRGB() & 0xFFFFFF, rgb, "changed outside the mask at " + x + "," + y);
+                }
+            }
+        }
+        String green = TestImages.dataUri(TestImages.png(32, 32, new Color(30, 210, 60)), "image/png");
+        BufferedImage withGreen = TestImages.decode(download(run(INPAINT, "{\"prompt\":\"a blue patch\",\"image_url\":\""
+                + image + "\",\"mask_url\":\"" + mask + "\",\"reference_image_url\":\"" + green + "\",\"seed\":2}"), 0).body());
+        long blueInsideWithGreen = 0;
+        for (int y = 12; y < 36; y++) {
+            for (int x = 16; x < 48; x++) {
+                blueInsideWithGreen += withGreen.getRGB(x, y) & 0xFF;
+            }
+        }
+        assertTrue(blueInside > blueInsideWithGreen + 50L * 32 * 24, "the fill comes from the reference image: blue "
+                + blueInside / (32 * 24) + " with a blue reference, " + blueInsideWithGreen / (32 * 24) + " with a green one");
+
+        Map<String, Object> weaker = run(INPAINT, "{\"prompt\":\"a blue patch\",\"image_url\":\"" + image
+                + "\",\"mask_url\":\"" + mask + "\",\"reference_image_url\":\"" + reference + "\",\"seed\":2,"
+                + "\"strength\":0.3}");
+        BufferedImage weak = TestImages.decode(download(weaker, 0).body());
+        assertTrue(change(weak, red) < change(img, red), "a lower strength changes less");
+    }
+
+    /** How far the pixels of the whole image are from a colour, summed over the channels. */
+    private static long change(BufferedImage img, Color from) {
+        long sum = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                sum += Math.abs(((rgb >> 16) & 0xFF) - from.getRed()) + Math.abs(((rgb >> 8) & 0xFF) - from.getGreen())
+                        + Math.abs((rgb & 0xFF) - from.getBlue());
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void inpaintWithAnUnreadableMaskGivesThePlaceholder() {
+        String image = TestImages.dataUri(TestImages.png(64, 48, new Color(200, 30, 30)), "image/png");
+        Map<String, Object> out = run(INPAINT, "{\"prompt\":\"p\",\"image_url\":\"" + image
+                + "\",\"mask_url\":\"https://example.com/mask.png\",\"reference_image_url\":\"" + image + "\"}");
+        BufferedImage img = TestImages.decode(download(out, 0).body());
+        assertFalse(TestImages.saturated(img.getRGB(1, 1) & 0xFFFFFF), "placeholder stripes are grey");
+    }
+
+    private static BufferedImage maskWithWhite(int w, int h, int x, int y, int rw, int rh) {
+        BufferedImage mask = TestImages.solid(w, h, Color.BLACK);
+        java.awt.Graphics2D g = mask.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(x, y, rw, rh);
+        g.dispose();
+        return mask;
+    }
+
+    private static void assertSize(Map<String, Object> out, int w, int h) {
+        Map<String, Object> img = SimHttp.images(out).get(0);
+        assertEquals(w, img.get("width"));
+        assertEquals(h, img.get("height"));
+        BufferedImage decoded = TestImages.decode(download(out, 0).body());
+        assertEquals(w, decoded.getWidth());
+        assertEquals(h, decoded.getHeight());
     }
 
     private static void assertColourClose(int expected, int actual) {

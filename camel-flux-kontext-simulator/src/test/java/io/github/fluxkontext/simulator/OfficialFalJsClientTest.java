@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -51,6 +53,21 @@ class OfficialFalJsClientTest {
             System.out.println(text); // the check's own report, one line per check
             assertEquals(0, p.exitValue(), "fal JS client check failed:\n" + text);
             assertTrue(text.contains(" passed, 0 failed"), text);
+            theInpaintSubmitCarriedFalsLifecycleHeaderAndUploadedImages(sim);
+        }
+    }
+
+    /** What fal's own client sent for its LoRA inpaint with Blobs, {@code storageSettings} and an extra header. */
+    private static void theInpaintSubmitCarriedFalsLifecycleHeaderAndUploadedImages(FalSimulator sim) {
+        JournalEntry submit = sim.journal().entries(FalOperation.SUBMIT).stream()
+                .filter(e -> e.path().equals("/fal-ai/flux-kontext-lora/inpaint") && e.header("x-fal-no-retry") != null)
+                .findFirst().orElseThrow(() -> new AssertionError("no inpaint submit with x-fal-no-retry"));
+        assertEquals(200, submit.status());
+        assertEquals("1", submit.header("x-fal-no-retry"));
+        assertEquals("{\"expiration_duration_seconds\":3600}", submit.header("x-fal-object-lifecycle-preference"));
+        Map<String, Object> body = submit.bodyAsJson();
+        for (String field : List.of("image_url", "mask_url", "reference_image_url")) {
+            assertTrue(((String) body.get(field)).startsWith(sim.baseUrl() + "/files/uploads/"), field + ": " + body.get(field));
         }
     }
 

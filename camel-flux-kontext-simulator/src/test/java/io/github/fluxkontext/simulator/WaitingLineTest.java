@@ -19,7 +19,7 @@ class WaitingLineTest {
 
     private Job job(boolean low) {
         return new Job("id-" + seq, T2I, null, Map.of(), List.of(), 1, low, seq++, 0, Instant.EPOCH, Duration.ZERO,
-                null);
+                null, null);
     }
 
     @Test

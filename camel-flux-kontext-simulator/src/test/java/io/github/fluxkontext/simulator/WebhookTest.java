@@ -84,6 +84,28 @@ class WebhookTest {
     }
 
     @Test
+    void aLoraInpaintCallbackHasTheSamePayloadShapeAndNoBillableUnits(FalSimulator sim) throws Exception {
+        String red = TestImages.dataUri(TestImages.png(32, 24, new java.awt.Color(200, 30, 30)), "image/png");
+        String white = TestImages.dataUri(TestImages.png(32, 24, java.awt.Color.WHITE), "image/png");
+        String id = new SimHttp(sim).submitId("fal-ai/flux-kontext-lora/inpaint?fal_webhook="
+                + URLEncoder.encode(receiver.url(), StandardCharsets.UTF_8), "{\"prompt\":\"patch\",\"image_url\":\""
+                + red + "\",\"mask_url\":\"" + white + "\",\"reference_image_url\":\"" + red + "\",\"seed\":4}");
+        WebhookReceiver.Received r = receiver.next();
+
+        assertTrue(WebhookReceiver.verifies(sim.jwksUrl(), r));
+        // fal documents no cost header on callbacks; the billable units are on the result answer only
+        assertNull(r.header("x-fal-billable-units"));
+        Map<String, Object> body = r.json();
+        assertEquals(List.of("request_id", "gateway_request_id", "status", "payload"), List.copyOf(body.keySet()));
+        assertEquals("OK", body.get("status"));
+        Map<?, ?> payload = (Map<?, ?>) body.get("payload");
+        assertEquals(List.of("images", "timings", "seed", "has_nsfw_concepts", "prompt"), List.copyOf(payload.keySet()));
+        assertEquals(4, payload.get("seed"));
+        assertEquals("image/png", ((Map<?, ?>) ((List<?>) payload.get("images")).get(0)).get("content_type"));
+        assertEquals(payload, SimHttp.json(new SimHttp(sim).get("/fal-ai/flux-kontext-lora/requests/" + id)));
+    }
+
+    @Test
     void theJwksIsServedWithoutCredentialsInFalsShape(FalSimulator sim) {
         assertEquals(sim.baseUrl() + "/.well-known/jwks.json", sim.jwksUrl());
         List<Map<String, Object>> keys = WebhookReceiver.jwks(sim.jwksUrl()); // no Authorization header
