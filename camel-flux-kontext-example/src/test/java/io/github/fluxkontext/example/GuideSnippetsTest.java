@@ -50,14 +50,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The route snippets of the repository's README.md (its "Using the component" section), run against the
- * simulator: each YAML block as it stands in the README, and each Java block as written in this class (the
+ * The route snippets of the guide, docs/guide.md (its "Using the component" section), run against the
+ * simulator: each YAML block as it stands in the guide, and each Java block as written in this class (the
  * test checks that every line of every Java block of that section is in this file).
  */
-class ReadmeSnippetsTest {
+class GuideSnippetsTest {
 
-    private static final Path README = Path.of("..", "README.md");
-    private static final Path THIS_SOURCE = Path.of("src/test/java/io/github/fluxkontext/example/ReadmeSnippetsTest.java");
+    private static final Path GUIDE = Path.of("..", "docs", "guide.md");
+    private static final Path THIS_SOURCE = Path.of("src/test/java/io/github/fluxkontext/example/GuideSnippetsTest.java");
 
     @RegisterExtension
     static final FalSimulatorExtension FAL = FalSimulatorExtension.create(sim -> sim.runTime(Duration.ofMillis(50)));
@@ -75,7 +75,7 @@ class ReadmeSnippetsTest {
         }
     }
 
-    // ---- the README's Java snippets, verbatim
+    // ---- the guide's Java snippets, verbatim
 
     static class TextToImage extends RouteBuilder {
         @Override
@@ -195,7 +195,7 @@ class ReadmeSnippetsTest {
         }
     }
 
-    /** The README's "simulator in your own tests" snippet, verbatim (with the FAL field above). */
+    /** The guide's "simulator in your own tests" snippet, verbatim (with the FAL field above). */
     private void pointTheComponentAtTheSimulator(CamelContext context) {
         FluxKontextConfiguration config = context.getComponent("flux-kontext", FluxKontextComponent.class).getConfiguration();
         config.setBaseUrl(FAL.baseUrl());
@@ -208,12 +208,12 @@ class ReadmeSnippetsTest {
     void everyLineOfTheReadmesJavaSnippetsIsInThisTest() throws Exception {
         String source = Files.readString(THIS_SOURCE).replaceAll("\\s+", " ");
         List<String> blocks = blocks("java");
-        assertTrue(blocks.size() >= 6, "README Java blocks: " + blocks.size());
+        assertTrue(blocks.size() >= 6, "guide Java blocks: " + blocks.size());
         for (String block : blocks) {
             for (String line : block.split("\n")) {
                 String code = line.replaceAll("\\s{2,}//.*$", "").trim().replaceAll("\\s+", " ");
                 if (!code.isEmpty() && !code.startsWith("//")) {
-                    assertTrue(source.contains(code), "README line not tested: " + code);
+                    assertTrue(source.contains(code), "guide line not tested: " + code);
                 }
             }
         }
@@ -400,13 +400,13 @@ class ReadmeSnippetsTest {
         fast.setPollInterval(20);
         fast.setRetryDelay(20);
         fast.setMaxRetryDelay(100);
-        // the README's ledger properties, with a folder of this test's
+        // the guide's ledger properties, with a folder of this test's
         fast.setLedger(new FileSubmissionLedger(dir.resolve("ledger")));
         if (dsl.equals("java")) {
             context.addRoutes(java);
         } else {
             String yaml = blocks("yaml").stream().filter(b -> b.contains(marker)).findFirst().orElseThrow(
-                    () -> new AssertionError("no README yaml block with " + marker));
+                    () -> new AssertionError("no guide yaml block with " + marker));
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("readme.yaml", yaml));
         }
         // the snippets' relative folders, under this test's directory
@@ -428,12 +428,12 @@ class ReadmeSnippetsTest {
         }
     }
 
-    /** The code blocks of the README's "Using the component" section (other sections are free to show other code). */
+    /** The code blocks of the guide's "Using the component" section (other sections are free to show other code). */
     private static List<String> blocks(String language) throws Exception {
-        String readme = Files.readString(README);
+        String readme = Files.readString(GUIDE);
         int from = readme.indexOf("\n## Using the component");
         int to = readme.indexOf("\n## ", from + 1);
-        assertTrue(from >= 0, "README has no 'Using the component' section");
+        assertTrue(from >= 0, "docs/guide.md has no 'Using the component' section");
         String section = readme.substring(from, to < 0 ? readme.length() : to);
         Matcher m = Pattern.compile("```" + language + "\\n(.*?)```", Pattern.DOTALL).matcher(section);
         List<String> blocks = new ArrayList<>();
@@ -444,7 +444,7 @@ class ReadmeSnippetsTest {
     }
 
     private static byte[] sample(String name) throws Exception {
-        try (InputStream in = ReadmeSnippetsTest.class.getResourceAsStream("/samples/" + name)) {
+        try (InputStream in = GuideSnippetsTest.class.getResourceAsStream("/samples/" + name)) {
             return in.readAllBytes();
         }
     }
