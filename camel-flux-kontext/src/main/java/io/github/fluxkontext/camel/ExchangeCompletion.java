@@ -15,14 +15,15 @@ import org.apache.camel.Message;
  */
 final class ExchangeCompletion {
 
-    private final FluxKontextEndpoint endpoint;
+    private final FluxKontextThreads threads;
     private final Exchange exchange;
     private final AsyncCallback callback;
     private final long arrivedNanos = System.nanoTime();
     private volatile JobSlots.Slot slot;
 
-    ExchangeCompletion(FluxKontextEndpoint endpoint, Exchange exchange, AsyncCallback callback) {
-        this.endpoint = endpoint;
+    /** @param threads where the route goes on: a route thread (here, once the component has stopped) */
+    ExchangeCompletion(FluxKontextThreads threads, Exchange exchange, AsyncCallback callback) {
+        this.threads = threads;
         this.exchange = exchange;
         this.callback = callback;
     }
@@ -55,7 +56,7 @@ final class ExchangeCompletion {
         if (place != null) {
             place.release(); // the job is finished, failed, or goes on without this component watching it
         }
-        endpoint.continueRoute(() -> {
+        threads.continueRoute(() -> {
             try {
                 if (change != null) {
                     change.accept(exchange.getMessage());

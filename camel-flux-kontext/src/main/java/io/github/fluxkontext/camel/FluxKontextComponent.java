@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
@@ -43,7 +42,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private JobSlots slots;
     private LedgerUpkeep ledgerUpkeep;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger openStreams = new AtomicInteger();
+    private StreamPlaces streamPlaces;
     private final RunTimes runTimes = new RunTimes();
     private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
     private final AtomicBoolean warnedNoKey = new AtomicBoolean();
@@ -74,6 +73,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
             // a queued exchange gets its place on a route thread: its submit then reads local input files, which blocks
             slots = new JobSlots(maxConcurrentJobs, threads.scheduler(), threads.routes());
+            streamPlaces = new StreamPlaces(maxOpenStreams);
             ledgerUpkeep = new LedgerUpkeep(threads.scheduler(), threads.ledger());
         }
         return threads;
@@ -112,22 +112,10 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return httpClients;
     }
 
-    /** Takes one of the maxOpenStreams places for a status stream; false when all are taken. */
-    boolean openStream() {
-        while (true) {
-            int open = openStreams.get();
-            if (open >= maxOpenStreams) {
-                return false;
-            }
-            if (openStreams.compareAndSet(open, open + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** Gives back a place taken by {@link #openStream()}. */
-    void streamClosed() {
-        openStreams.decrementAndGet();
+    /** The maxOpenStreams places the endpoints share; made with the threads. */
+    synchronized StreamPlaces streamPlaces() {
+        threads();
+        return streamPlaces;
     }
 
     /** How long jobs run, per fal endpoint, as this component saw them (polling asks when they are due). */
@@ -136,8 +124,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** Status streams open now, over all endpoints. */
-    public int getOpenStreams() {
-        return openStreams.get();
+    public synchronized int getOpenStreams() {
+        return streamPlaces == null ? 0 : streamPlaces.open();
     }
 
     /**

@@ -1,15 +1,10 @@
 package io.github.fluxkontext.camel;
 
 import java.util.Map;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.client.FalClient;
 import io.github.fluxkontext.camel.client.FalUrls;
-import io.github.fluxkontext.camel.model.KontextJob;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -47,7 +42,6 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     @UriParam
     private FluxKontextConfiguration configuration;
 
-    private final JobWaits waits = new JobWaits();
     private final JobStatistics statistics = new JobStatistics();
     private volatile FluxKontextThreads threads;
     private volatile JobSlots slots;
@@ -56,6 +50,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     private volatile CloseableHttpAsyncClient sharedHttpClient;
     private volatile FalClient client;
     private volatile FluxKontextOutput output;
+    private volatile JobWaiter waiter;
 
     public FluxKontextEndpoint(String uri, FluxKontextComponent component, FluxKontextOperation operation,
                                FluxKontextConfiguration configuration) {
@@ -109,6 +104,8 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         client = new FalClient(configuration.clientSettings("camel-flux-kontext/" + version()), http, threads.scheduler(),
                 threads.internal(), new ObjectMapper());
         output = new FluxKontextOutput(client.storage(), configuration.getOutputType());
+        waiter = new JobWaiter(client.queue(), output, configuration, threads, statistics, component.streamPlaces(), component.runTimes(),
+                component.awaitedWebhooks());
         registerMeters();
         if (!operation.isConsumer() && FluxKontextCredentials.callsFalWithoutKey(configuration) && component.firstNoKeyWarning()) {
             LOG.warn("No API key: flux-kontext calls fal at {} without one (apiKey is not set; FAL_KEY, FAL_KEY_ID and FAL_KEY_SECRET"
@@ -117,7 +114,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
                      + " point base-url at the simulator", FalUrls.redact(configuration.getBaseUrl()));
         }
         component.started(this);
-        waits.open(); // last: a wait registered from now on sees the new client and threads
+        waiter.open(); // last: a wait started from now on sees the new client and threads
         LOG.debug("Started {} against {}", this, configuration.getBaseUrl());
     }
 
@@ -126,7 +123,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         if (slots != null) {
             slots.stop(this); // first: the places the waits below give back must not start new jobs of this endpoint
         }
-        waits.stopAll();
+        if (waiter != null) {
+            waiter.stop();
+        }
         if (client != null) {
             client.close(); // ends calls still under way (or waiting for a retry) so no exchange hangs
         }
@@ -143,19 +142,6 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         super.doStop();
     }
 
-    /**
-     * How a wait learns about its job, per {@code waitMode}.
-     *
-     * @param justSubmitted whether the job was submitted this moment (the first status comes a little later)
-     */
-    WaitStrategy waitStrategy(boolean justSubmitted) {
-        return switch (configuration.getWaitMode()) {
-            case STREAM -> new StreamWait(this);
-            case POLL -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
-            case WEBHOOK -> new WebhookWait(this, justSubmitted);
-        };
-    }
-
     /** Micrometer meters when Micrometer is there and the registry has a MeterRegistry (the meters' class is loaded only then). */
     private void registerMeters() {
         if (getCamelContext().getClassResolver().resolveClass(MicrometerJobMeters.METER_REGISTRY) != null) {
@@ -167,13 +153,14 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         }
     }
 
-    /** Starts waiting for a job; the wait ends the exchange itself, exactly once. */
-    void startWait(ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
-        new JobWait(this, completion, job, strategy).start();
+    /** The waits of this endpoint; null before it starts. */
+    JobWaiter waiter() {
+        return waiter;
     }
 
-    JobWaits waits() {
-        return waits;
+    /** The component's threads; null before this endpoint starts. */
+    FluxKontextThreads threads() {
+        return threads;
     }
 
     JobStatistics statistics() {
@@ -193,12 +180,14 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     /** How many exchanges are waiting for a job right now. */
     @ManagedAttribute(description = "Exchanges waiting for their jobs now")
     public int getWaitingJobs() {
-        return waits.size();
+        JobWaiter current = waiter;
+        return current == null ? 0 : current.size();
     }
 
     @ManagedAttribute(description = "Waiting exchanges by the job's last status and how they watch it (stream, poll, webhook)")
     public Map<String, Integer> getWaitingJobsByStatus() {
-        return waits.byStatusAndMode();
+        JobWaiter current = waiter;
+        return current == null ? Map.of() : current.byStatusAndMode();
     }
 
     @ManagedAttribute(description = "Jobs submitted")
@@ -271,35 +260,6 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     FluxKontextOutput output() {
         return output;
-    }
-
-    /** Runs a task later on the component's scheduler; null when the component is stopping. */
-    Future<?> schedule(Runnable task, long delayMs) {
-        FluxKontextThreads current = threads;
-        try {
-            return current == null ? null : current.scheduler().schedule(task, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            return null;
-        }
-    }
-
-    /** Continues a route on a route thread (here, if the component has stopped). */
-    void continueRoute(Runnable continuation) {
-        onThreads(continuation, FluxKontextThreads::continueRoute);
-    }
-
-    /** Runs a step of the component's own on its internal pool (here, if the component has stopped). */
-    void runInternal(Runnable step) {
-        onThreads(step, FluxKontextThreads::runInternal);
-    }
-
-    private void onThreads(Runnable task, BiConsumer<FluxKontextThreads, Runnable> handOver) {
-        FluxKontextThreads current = threads;
-        if (current != null) {
-            handOver.accept(current, task);
-        } else {
-            task.run();
-        }
     }
 
     public FluxKontextOperation getOperation() {

@@ -19,7 +19,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * The asynchronous producer: submits Kontext jobs and waits for them without holding a thread
- * ({@link JobWait}), and checks, fetches or cancels jobs by request id. Every operation ends its
+ * ({@link JobWaiter}), and checks, fetches or cancels jobs by request id. Every operation ends its
  * exchange through one {@link ExchangeCompletion}.
  */
 public class FluxKontextProducer extends DefaultAsyncProducer {
@@ -62,7 +62,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        ExchangeCompletion completion = new ExchangeCompletion(endpoint, exchange, callback);
+        ExchangeCompletion completion = new ExchangeCompletion(endpoint.threads(), exchange, callback);
         try {
             switch (operation) {
                 case EDIT, TEXT_TO_IMAGE, MULTI -> submit(completion);
@@ -110,7 +110,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
                         if (!submission.justSubmitted()) {
                             completion.hold(endpoint.slots().take()); // a job in flight counts, and it runs already: no queue
                         }
-                        endpoint.startWait(completion, job, endpoint.waitStrategy(submission.justSubmitted()));
+                        endpoint.waiter().await(completion, job, submission.justSubmitted());
                     } else {
                         completion.complete(message -> message.setBody(job), null);
                     }
@@ -133,9 +133,9 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         FluxKontextOutput.jobHeaders(completion.exchange().getMessage(), job);
         if (config.isWaitForResult()) {
             completion.hold(endpoint.slots().take());
-            endpoint.startWait(completion, job, endpoint.waitStrategy(false));
+            endpoint.waiter().await(completion, job, false);
         } else {
-            endpoint.startWait(completion, job, PollWait.now(endpoint, true));
+            endpoint.waiter().fetchOnce(completion, job);
         }
     }
 

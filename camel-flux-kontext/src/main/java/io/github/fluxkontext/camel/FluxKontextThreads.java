@@ -1,6 +1,7 @@
 package io.github.fluxkontext.camel;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -151,6 +152,15 @@ final class FluxKontextThreads {
 
     ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** Runs a task later on the scheduler; null when the component is stopping (the scheduler refused it). */
+    Future<?> schedule(Runnable task, long delayMs) {
+        try {
+            return scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            return null;
+        }
     }
 
     /** The component's own steps: answers of the HTTP client, the next step of a wait. Never blocks. */

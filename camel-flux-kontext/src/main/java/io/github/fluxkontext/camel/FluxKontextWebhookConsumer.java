@@ -435,7 +435,7 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
         if (stage.isDone()) {
             stage.whenComplete(guarded);
         } else {
-            stage.whenComplete((value, error) -> endpoint.continueRoute(() -> guarded.accept(value, error)));
+            stage.whenComplete((value, error) -> endpoint.threads().continueRoute(() -> guarded.accept(value, error)));
         }
     }
 

@@ -30,14 +30,22 @@ import org.slf4j.LoggerFactory;
  * bounded by the HTTP timeouts and the retries), so a late timeout never fails a completed job. The
  * exchange is touched only when the wait ends.
  */
-final class JobWait {
+final class JobWait implements WaitStrategy.Listener {
+
+    /**
+     * What the waits of one endpoint work with: the queue client that fetches outcomes (and cancels), the output
+     * mapping, the options (timeout, cancelOnTimeout), the threads, the statistics; and whom to tell that a wait ended.
+     */
+    record Collaborators(FalQueueClient queue, FluxKontextOutput output, FluxKontextConfiguration config, FluxKontextThreads threads,
+                         JobStatistics statistics, Consumer<JobWait> ended) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(JobWait.class);
 
     /** WAITING until the job is seen COMPLETED (then FETCHING its outcome) or the wait ends otherwise. */
     private enum Phase { WAITING, FETCHING, ENDED }
 
-    private final FluxKontextEndpoint endpoint;
+    private final Collaborators with;
     private final FluxKontextConfiguration config;
     private final ExchangeCompletion completion;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
@@ -48,9 +56,9 @@ final class JobWait {
     private volatile long inProgressNanos;
     private volatile long completedNanos;
 
-    JobWait(FluxKontextEndpoint endpoint, ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
-        this.endpoint = endpoint;
-        this.config = endpoint.getConfiguration();
+    JobWait(Collaborators with, ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
+        this.with = with;
+        this.config = with.config();
         this.completion = completion;
         this.job = job;
         this.strategy = strategy;
@@ -61,23 +69,19 @@ final class JobWait {
         return strategy;
     }
 
-    /** The job as last seen: its request id, URLs and latest status. */
-    KontextJob job() {
+    @Override
+    public KontextJob job() {
         return job;
     }
 
     /** Starts waiting: arms the timeout and the strategy. */
     void start() {
         guard(() -> {
-            if (!endpoint.waits().add(this)) {
-                stop();
-                return;
-            }
             if (job.status() == KontextStatus.COMPLETED) {
                 completed(job); // a handle known to be done: nothing to wait for
                 return;
             }
-            timeoutTask = endpoint.schedule(() -> endpoint.runInternal(this::onTimeout),
+            timeoutTask = with.threads().schedule(() -> with.threads().runInternal(this::onTimeout),
                     Math.max(1, config.getTimeout() - completion.elapsedMillis()));
             if (timeoutTask == null) {
                 stop(); // the component is stopping
@@ -91,13 +95,14 @@ final class JobWait {
         });
     }
 
-    /** The endpoint stops: the wait ends now, with the request id for picking the job up later. */
-    void stop() {
+    /** The endpoint or the component stops: the wait ends now, with the request id for picking the job up later. */
+    @Override
+    public void stop() {
         end(new FluxKontextStoppedException(job.requestId(), job.status()), null);
     }
 
-    /** A strategy saw a status other than COMPLETED. */
-    void statusSeen(KontextJob update) {
+    @Override
+    public void statusSeen(KontextJob update) {
         if (phase.get() != Phase.WAITING) {
             return;
         }
@@ -108,30 +113,29 @@ final class JobWait {
         log(update);
     }
 
-    /** A strategy saw the job COMPLETED (with or without an error): its outcome is fetched, and the timeout no longer applies. */
-    void completed(KontextJob update) {
+    /** The timeout no longer applies, and the job's outcome is fetched. */
+    @Override
+    public void completed(KontextJob update) {
         if (!seenCompleted(update)) {
             return;
         }
         if (update.error() != null) {
-            jobFailure(endpoint.getClient().queue(), update).whenComplete((failure, error) -> end(failure != null ? failure : Futures.unwrap(error), null));
+            jobFailure(update).whenComplete((failure, error) -> end(failure != null ? failure : Futures.unwrap(error), null));
         } else {
             fetchResult();
         }
     }
 
-    /**
-     * A strategy cannot go on but the job can still be watched another way (a status stream that was
-     * refused, broke or fell silent): {@code next} takes over. Never a new submit, never a lost job.
-     */
-    void switchTo(WaitStrategy next, String why) {
+    /** A status stream that was refused, broke or fell silent: polling takes over. Never a new submit, never a lost job. */
+    @Override
+    public void switchTo(WaitStrategy next, String why) {
         if (phase.get() != Phase.WAITING) {
             return;
         }
         WaitStrategy previous = strategy;
         strategy = next;
         previous.stop();
-        endpoint.statistics().fellBack();
+        with.statistics().fellBack();
         LOG.debug("Job {}: {}; watching it by {} from now on", job.requestId(), why, next);
         next.start(this);
         if (phase.get() != Phase.WAITING) {
@@ -139,12 +143,9 @@ final class JobWait {
         }
     }
 
-    /**
-     * A strategy was handed the job's outcome with its completion (a webhook callback's payload): the wait ends
-     * with it and nothing is fetched. {@code outcome} is asked only when this call ends the wait; its failure
-     * fails the exchange.
-     */
-    void completedWith(KontextJob update, Supplier<CompletableFuture<Consumer<Message>>> outcome) {
+    /** The wait ends with the outcome handed over; a failure to make it fails the exchange. */
+    @Override
+    public void completedWith(KontextJob update, Supplier<CompletableFuture<Consumer<Message>>> outcome) {
         if (!seenCompleted(update)) {
             return;
         }
@@ -170,21 +171,21 @@ final class JobWait {
         return true;
     }
 
-    /** A strategy cannot go on: the wait ends with this error. */
-    void failed(Throwable error) {
+    @Override
+    public void failed(Throwable error) {
         end(error, null);
     }
 
     /** The exception for a job that completed with an error, with fal's error answer as its cause. */
-    static CompletableFuture<FluxKontextJobFailedException> jobFailure(FalQueueClient queue, KontextJob failed) {
-        return queue.failedResult(failed).handle((api, error) ->
+    private CompletableFuture<FluxKontextJobFailedException> jobFailure(KontextJob failed) {
+        return with.queue().failedResult(failed).handle((api, error) ->
                 new FluxKontextJobFailedException(failed.requestId(), failed.error(), failed.errorType(), api));
     }
 
     private void fetchResult() {
         KontextJob done = job;
-        endpoint.getClient().queue().result(done)
-                .thenCompose(output -> endpoint.output().prepare(KontextResult.fromJson(done.requestId(), output)))
+        with.queue().result(done)
+                .thenCompose(output -> with.output().prepare(KontextResult.fromJson(done.requestId(), output)))
                 .whenComplete((change, error) -> end(error == null ? null : Futures.unwrap(error), change));
     }
 
@@ -202,7 +203,7 @@ final class JobWait {
                          + last.status() + ")";
         boolean cancel = config.isCancelOnTimeout();
         if (cancel) {
-            endpoint.getClient().queue().cancelOnTimeout(last).whenComplete((cancellation, error) -> {
+            with.queue().cancelOnTimeout(last).whenComplete((cancellation, error) -> {
                 if (error != null) {
                     LOG.warn("The cancel of timed-out job {} failed; it may still run at fal: {}", last.requestId(),
                             Futures.unwrap(error).getMessage());
@@ -225,14 +226,14 @@ final class JobWait {
 
     /** Only once the phase is ENDED: lets go of everything, then hands the exchange back with the outcome. */
     private void finish(Throwable error, Consumer<Message> change) {
-        endpoint.waits().remove(this);
+        with.ended().accept(this);
         disarmTimeout();
         strategy.stop();
         KontextJob last = job;
         long now = System.nanoTime();
         long running = inProgressNanos;
         long done = completedNanos;
-        endpoint.statistics().finished(last.requestId(), error, running == 0 ? null : Duration.ofNanos(running - startedNanos),
+        with.statistics().finished(last.requestId(), error, running == 0 ? null : Duration.ofNanos(running - startedNanos),
                 running == 0 || done == 0 ? null : Duration.ofNanos(done - running), done == 0 ? null : Duration.ofNanos(now - done));
         completion.complete(message -> {
             FluxKontextOutput.jobHeaders(message, last);

@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel;
 import java.util.OptionalLong;
 import java.util.concurrent.Future;
 
+import io.github.fluxkontext.camel.client.FalQueueClient;
 import io.github.fluxkontext.camel.client.Futures;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.KontextJob;
@@ -22,10 +23,10 @@ import io.github.fluxkontext.camel.model.KontextStatus;
  * </ul>
  * That finds most completions within tens of milliseconds with no more requests than polling every
  * {@code pollInterval}. The first poll after a submit comes soon. Each poll is a scheduled task that only
- * starts a non-blocking call. With {@code once}, it asks once: a job not completed yet ends the wait with an
+ * starts a non-blocking call. {@link Schedule#ONCE} asks once: a job not completed yet ends the wait with an
  * error ({@code flux-kontext:result?waitForResult=false}).
  */
-final class PollWait implements WaitStrategy {
+final class PollWait extends WaitStrategy {
 
     /** The first poll after a submit comes soon: Kontext jobs often finish within seconds. */
     private static final long FIRST_POLL_MAX_MS = 250;
@@ -34,15 +35,39 @@ final class PollWait implements WaitStrategy {
     /** ...this many times at most, then every pollInterval again. */
     private static final int DUE_POLLS = 6;
 
-    private final FluxKontextEndpoint endpoint;
+    /**
+     * When a poll wait asks: first after {@code firstDelayMs}, then as often as the status says is worth it (or every
+     * {@code fixedIntervalMs}, when that is not 0), or, with {@code once}, never again.
+     */
+    record Schedule(long firstDelayMs, long fixedIntervalMs, boolean once) {
+
+        /** For a job submitted earlier: the first poll at once, then as the status says. */
+        static final Schedule NOW = new Schedule(0, 0, false);
+        /** For a job submitted earlier that must have completed: one poll, at once. */
+        static final Schedule ONCE = new Schedule(0, 0, true);
+
+        /** For a job just submitted: the first poll soon, then as the status says. */
+        static Schedule afterSubmit(FluxKontextConfiguration config) {
+            return new Schedule(Math.min(FIRST_POLL_MAX_MS, config.getPollInterval()), 0, false);
+        }
+
+        /**
+         * The safety net of a wait that expects its job's outcome by other means (a webhook): a poll every
+         * maxPollInterval, the first one after that interval for a job just submitted, at once for one submitted earlier.
+         */
+        static Schedule background(FluxKontextConfiguration config, boolean justSubmitted) {
+            long interval = config.getMaxPollInterval();
+            return new Schedule(justSubmitted ? interval : 0, interval, false);
+        }
+    }
+
+    private final FalQueueClient queue;
     private final FluxKontextConfiguration config;
-    private final long firstDelayMs;
-    private final boolean once;
-    /** A fixed interval between polls (a background poll), or 0 to ask as often as the status says. */
-    private final long fixedIntervalMs;
-    private volatile JobWait wait;
+    private final FluxKontextThreads threads;
+    private final RunTimes runTimes;
+    private final Schedule schedule;
+    private volatile Listener wait;
     private volatile Future<?> nextPoll;
-    private volatile boolean stopped;
     // only touched by one poll at a time (each poll is scheduled by the answer of the one before)
     private long previousPollNanos = System.nanoTime();
     private long thisPollNanos;
@@ -51,70 +76,51 @@ final class PollWait implements WaitStrategy {
     private Integer previousQueuePosition;
     private long previousQueuePositionNanos;
 
-    private PollWait(FluxKontextEndpoint endpoint, long firstDelayMs, boolean once, long fixedIntervalMs) {
-        this.endpoint = endpoint;
-        this.config = endpoint.getConfiguration();
-        this.firstDelayMs = firstDelayMs;
-        this.once = once;
-        this.fixedIntervalMs = fixedIntervalMs;
-    }
-
-    /** For a job just submitted: the first poll soon, then at pollInterval. */
-    static PollWait afterSubmit(FluxKontextEndpoint endpoint) {
-        return new PollWait(endpoint, Math.min(FIRST_POLL_MAX_MS, endpoint.getConfiguration().getPollInterval()), false, 0);
-    }
-
-    /**
-     * The safety net of a wait that expects its job's outcome by other means (a webhook): a poll every
-     * maxPollInterval, the first one after that interval for a job just submitted, at once for one submitted earlier.
-     */
-    static PollWait background(FluxKontextEndpoint endpoint, boolean justSubmitted) {
-        long interval = endpoint.getConfiguration().getMaxPollInterval();
-        return new PollWait(endpoint, justSubmitted ? interval : 0, false, interval);
-    }
-
-    /** For a job submitted earlier: the first poll at once; with {@code once}, no other. */
-    static PollWait now(FluxKontextEndpoint endpoint, boolean once) {
-        return new PollWait(endpoint, 0, once, 0);
+    /** @param runTimes how long the endpoints' jobs run, learnt from the ones polled until COMPLETED */
+    PollWait(FalQueueClient queue, FluxKontextConfiguration config, FluxKontextThreads threads, RunTimes runTimes, Schedule schedule) {
+        this.queue = queue;
+        this.config = config;
+        this.threads = threads;
+        this.runTimes = runTimes;
+        this.schedule = schedule;
     }
 
     @Override
-    public void start(JobWait wait) {
-        this.wait = wait;
-        schedule(firstDelayMs);
+    void watch(Listener listener) {
+        this.wait = listener;
+        next(schedule.firstDelayMs());
     }
 
     @Override
-    public String toString() {
-        return once ? "poll once" : "poll";
-    }
-
-    @Override
-    public void stop() {
-        stopped = true;
+    void letGo() {
         Future<?> next = nextPoll;
         if (next != null) {
             next.cancel(false);
         }
     }
 
-    private void schedule(long delayMs) {
-        if (stopped) {
+    @Override
+    public String toString() {
+        return schedule.once() ? "poll once" : "poll";
+    }
+
+    private void next(long delayMs) {
+        if (stopped()) {
             return;
         }
-        nextPoll = endpoint.schedule(this::poll, delayMs);
+        nextPoll = threads.schedule(this::poll, delayMs);
         if (nextPoll == null) {
             wait.stop(); // the component is stopping
         }
     }
 
     private void poll() {
-        if (stopped) {
+        if (stopped()) {
             return;
         }
         previousPollNanos = thisPollNanos != 0 ? thisPollNanos : previousPollNanos;
         thisPollNanos = System.nanoTime();
-        endpoint.getClient().queue().status(wait.job(), config.isLogs()).whenComplete((update, error) -> {
+        queue.status(wait.job(), config.isLogs()).whenComplete((update, error) -> {
             try {
                 onAnswer(update, error);
             } catch (RuntimeException e) {
@@ -124,25 +130,25 @@ final class PollWait implements WaitStrategy {
     }
 
     private void onAnswer(KontextJob update, Throwable error) {
-        if (stopped) {
+        if (stopped()) {
             return;
         }
         if (error != null) {
             wait.failed(Futures.unwrap(error));
         } else if (update.status() == KontextStatus.COMPLETED) {
             if (runningSinceNanos != 0) {
-                endpoint.getComponent().runTimes().record(update.endpointId(), (thisPollNanos - runningSinceNanos) / 1_000_000);
+                runTimes.record(update.endpointId(), (thisPollNanos - runningSinceNanos) / 1_000_000);
             }
             wait.completed(update);
-        } else if (once) {
+        } else if (schedule.once()) {
             wait.statusSeen(update);
             wait.failed(new FluxKontextException("Job " + update.requestId() + " has not completed yet (status " + update.status()
                                                  + "); call flux-kontext:result again later, or with waitForResult=true to wait",
                     update.requestId(), update.status(), null));
         } else {
             wait.statusSeen(update);
-            schedule(fixedIntervalMs > 0 ? fixedIntervalMs : update.status() == KontextStatus.IN_PROGRESS ? delayWhileRunning(update)
-                    : delayWhileQueued(update));
+            next(schedule.fixedIntervalMs() > 0 ? schedule.fixedIntervalMs()
+                    : update.status() == KontextStatus.IN_PROGRESS ? delayWhileRunning(update) : delayWhileQueued(update));
         }
     }
 
@@ -151,7 +157,7 @@ final class PollWait implements WaitStrategy {
         if (runningSinceNanos == 0) {
             runningSinceNanos = (previousPollNanos + thisPollNanos) / 2; // it started between the last two polls
         }
-        OptionalLong expected = endpoint.getComponent().runTimes().expected(update.endpointId());
+        OptionalLong expected = runTimes.expected(update.endpointId());
         if (expected.isEmpty() || duePolls >= DUE_POLLS) {
             return config.getPollInterval();
         }

@@ -2,7 +2,9 @@ package io.github.fluxkontext.camel;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
+import io.github.fluxkontext.camel.client.FalQueueClient;
 import io.github.fluxkontext.camel.client.StatusStream;
 import io.github.fluxkontext.camel.client.StatusStreamListener;
 import io.github.fluxkontext.camel.model.KontextJob;
@@ -15,41 +17,40 @@ import io.github.fluxkontext.camel.model.KontextStatus;
  * status, not {@code text/event-stream}: aggregators may not offer it), a stream that ends or breaks before
  * COMPLETED, silence beyond {@code streamIdleTimeout}, or more than {@code maxOpenStreams} already open.
  */
-final class StreamWait implements WaitStrategy, StatusStreamListener {
+final class StreamWait extends WaitStrategy implements StatusStreamListener {
 
-    private final FluxKontextEndpoint endpoint;
+    private final FalQueueClient queue;
+    private final FluxKontextConfiguration config;
+    private final StreamPlaces places;
+    private final Supplier<WaitStrategy> polling;
     private final AtomicBoolean holdsPlace = new AtomicBoolean();
-    private volatile JobWait wait;
+    private volatile Listener wait;
     private volatile StatusStream stream;
-    private volatile boolean stopped;
 
-    StreamWait(FluxKontextEndpoint endpoint) {
-        this.endpoint = endpoint;
+    /**
+     * @param places  the component's maxOpenStreams places
+     * @param polling makes the strategy that takes over when the stream cannot be used
+     */
+    StreamWait(FalQueueClient queue, FluxKontextConfiguration config, StreamPlaces places, Supplier<WaitStrategy> polling) {
+        this.queue = queue;
+        this.config = config;
+        this.places = places;
+        this.polling = polling;
     }
 
     @Override
-    public void start(JobWait wait) {
-        this.wait = wait;
-        if (stopped) {
-            return; // stopped before it started (a timeout of a few ms, a stopping endpoint)
-        }
-        if (!endpoint.getComponent().openStream()) {
-            fallBack("more than maxOpenStreams (" + endpoint.getComponent().getMaxOpenStreams() + ") status streams are open");
+    void watch(Listener listener) {
+        this.wait = listener;
+        if (!places.take()) {
+            fallBack("more than maxOpenStreams (" + places.limit() + ") status streams are open");
             return;
         }
         holdsPlace.set(true);
-        FluxKontextConfiguration config = endpoint.getConfiguration();
-        stream = endpoint.getClient().queue().streamStatus(wait.job(), config.isLogs(),
-                Duration.ofMillis(config.getStreamIdleTimeout()), this);
-        if (stopped) {
-            stream.close(); // stopped while opening: stop() may have looked before the place was held
-            givePlaceBack();
-        }
+        stream = queue.streamStatus(listener.job(), config.isLogs(), Duration.ofMillis(config.getStreamIdleTimeout()), this);
     }
 
     @Override
-    public void stop() {
-        stopped = true;
+    void letGo() {
         StatusStream open = stream;
         if (open != null) {
             open.close();
@@ -59,7 +60,7 @@ final class StreamWait implements WaitStrategy, StatusStreamListener {
 
     @Override
     public void statusEvent(KontextJob job) {
-        if (stopped) {
+        if (stopped()) {
             return;
         }
         if (job.status() == KontextStatus.COMPLETED) {
@@ -80,16 +81,16 @@ final class StreamWait implements WaitStrategy, StatusStreamListener {
     }
 
     private void fallBack(String why) {
-        if (stopped) {
+        if (stopped()) {
             return;
         }
         givePlaceBack();
-        wait.switchTo(PollWait.now(endpoint, false), why);
+        wait.switchTo(polling.get(), why);
     }
 
     private void givePlaceBack() {
         if (holdsPlace.compareAndSet(true, false)) {
-            endpoint.getComponent().streamClosed();
+            places.giveBack();
         }
     }
 

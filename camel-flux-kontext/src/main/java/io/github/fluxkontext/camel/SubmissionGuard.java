@@ -106,7 +106,7 @@ final class SubmissionGuard {
             throw e;
         }
         CompletableFuture<Submission> recorded = new CompletableFuture<>();
-        answered.whenComplete((job, error) -> endpoint.continueRoute(() -> {
+        answered.whenComplete((job, error) -> endpoint.threads().continueRoute(() -> {
             try {
                 if (error == null) {
                     recordRequestId(ledger, entry, job);

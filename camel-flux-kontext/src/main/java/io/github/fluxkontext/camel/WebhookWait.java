@@ -1,6 +1,7 @@
 package io.github.fluxkontext.camel;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalWebhookCallback;
 import io.github.fluxkontext.camel.model.KontextJob;
@@ -13,51 +14,57 @@ import io.github.fluxkontext.camel.model.KontextResult;
  * maxPollInterval ends it when the callback lands on another instance, or never comes; whichever is first
  * ends the wait, once.
  */
-final class WebhookWait implements WaitStrategy {
+final class WebhookWait extends WaitStrategy {
 
-    private final FluxKontextEndpoint endpoint;
     private final AwaitedWebhooks awaited;
-    private final PollWait poll;
-    private volatile JobWait wait;
-    private volatile boolean stopped;
+    private final FluxKontextOutput output;
+    private final WaitStrategy poll;
+    /** What the awaited webhooks hold for this wait: one object, so that it can be removed again. */
+    private final Consumer<FalWebhookCallback> onCallback = this::callbackReceived;
+    private volatile Listener wait;
 
-    WebhookWait(FluxKontextEndpoint endpoint, boolean justSubmitted) {
-        this.endpoint = endpoint;
-        this.awaited = endpoint.getComponent().awaitedWebhooks();
-        this.poll = PollWait.background(endpoint, justSubmitted);
+    /**
+     * @param awaited the component's waits for callbacks, where the webhook consumers look
+     * @param output  makes the exchange's output of a callback's payload
+     * @param poll    the background poll
+     */
+    WebhookWait(AwaitedWebhooks awaited, FluxKontextOutput output, WaitStrategy poll) {
+        this.awaited = awaited;
+        this.output = output;
+        this.poll = poll;
     }
 
     @Override
-    public void start(JobWait wait) {
-        this.wait = wait;
-        awaited.add(wait.job().requestId(), this);
-        if (stopped) {
-            awaited.remove(wait.job().requestId(), this); // stopped while registering: leave nothing behind
-            return;
-        }
-        poll.start(wait);
+    void watch(Listener listener) {
+        this.wait = listener;
+        awaited.add(listener.job().requestId(), onCallback);
+        poll.start(listener);
     }
 
     @Override
-    public void stop() {
-        stopped = true;
-        JobWait current = wait;
+    void letGo() {
+        Listener current = wait;
         if (current != null) {
-            awaited.remove(current.job().requestId(), this);
+            awaited.remove(current.job().requestId(), onCallback);
         }
         poll.stop();
     }
 
     /** The job's callback arrived at a webhook consumer of this component: the wait ends with it (unless it has ended). */
-    void callbackReceived(FalWebhookCallback callback) {
-        JobWait current = wait;
+    private void callbackReceived(FalWebhookCallback callback) {
+        Listener current = wait;
         KontextJob done = current.job().withStatusOf(callback.job());
         if (callback.ok() && !callback.hasOutput()) {
             current.completed(done); // fal could not send the output: fetch it as a poll would
             return;
         }
         current.completedWith(done, () -> callback.ok()
-                ? endpoint.output().prepare(KontextResult.fromJson(done.requestId(), callback.payload()))
+                ? output.prepare(KontextResult.fromJson(done.requestId(), callback.payload()))
                 : CompletableFuture.failedFuture(callback.failure()));
+    }
+
+    @Override
+    public String toString() {
+        return "webhook";
     }
 }

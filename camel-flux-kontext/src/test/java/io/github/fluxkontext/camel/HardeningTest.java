@@ -297,14 +297,19 @@ class HardeningTest extends FluxKontextTestSupport {
         CountDownLatch ended = new CountDownLatch(1);
         WaitStrategy silent = new WaitStrategy() {
             @Override
-            public void start(JobWait wait) {
+            void watch(Listener listener) {
             }
 
             @Override
-            public void stop() {
+            void letGo() {
             }
         };
-        JobWait wait = new JobWait(endpoint, new ExchangeCompletion(endpoint, exchange, doneSync -> ended.countDown()), done, silent);
+        FluxKontextConfiguration config = endpoint.getConfiguration();
+        JobWait.Collaborators collaborators = new JobWait.Collaborators(endpoint.getClient().queue(),
+                new FluxKontextOutput(endpoint.getClient().storage(), config.getOutputType()), config, endpoint.threads(), new JobStatistics(),
+                finished -> { });
+        JobWait wait = new JobWait(collaborators, new ExchangeCompletion(endpoint.threads(), exchange, doneSync -> ended.countDown()), done,
+                silent);
         wait.start();
 
         wait.completed(sim().jobs().isEmpty() ? done : done.withStatusOf(statusOf(done))); // the strategy saw COMPLETED...
