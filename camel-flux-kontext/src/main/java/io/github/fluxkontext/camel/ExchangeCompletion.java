@@ -19,7 +19,6 @@ final class ExchangeCompletion {
     private final Exchange exchange;
     private final AsyncCallback callback;
     private final long arrivedNanos = System.nanoTime();
-    private volatile JobSlots.Slot slot;
 
     /** @param threads where the route goes on: a route thread (here, once the component has stopped) */
     ExchangeCompletion(FluxKontextThreads threads, Exchange exchange, AsyncCallback callback) {
@@ -37,11 +36,6 @@ final class ExchangeCompletion {
         return (System.nanoTime() - arrivedNanos) / 1_000_000;
     }
 
-    /** The maxConcurrentJobs place this exchange's job holds; given back when the exchange is handed back. */
-    void hold(JobSlots.Slot place) {
-        this.slot = place;
-    }
-
     /** Once the change is ready: applies it, or sets the error it failed with. */
     void completeWhenDone(CompletableFuture<Consumer<Message>> change) {
         change.whenComplete((apply, error) -> complete(apply, error == null ? null : Futures.unwrap(error)));
@@ -52,10 +46,6 @@ final class ExchangeCompletion {
      * sets {@code error} (if any), then continues the route.
      */
     void complete(Consumer<Message> change, Throwable error) {
-        JobSlots.Slot place = slot;
-        if (place != null) {
-            place.release(); // the job is finished, failed, or goes on without this component watching it
-        }
         threads.continueRoute(() -> {
             try {
                 if (change != null) {

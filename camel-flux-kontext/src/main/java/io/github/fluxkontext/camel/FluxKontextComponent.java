@@ -39,7 +39,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private FluxKontextThreads threads;
     private SubmissionLedger defaultLedger;
     private FluxKontextHttpClients httpClients;
-    private JobSlots slots;
+    private JobPlaces jobPlaces;
     private LedgerUpkeep ledgerUpkeep;
     private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
     private StreamPlaces streamPlaces;
@@ -72,7 +72,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
             httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
             // a queued exchange gets its place on a route thread: its submit then reads local input files, which blocks
-            slots = new JobSlots(maxConcurrentJobs, threads.scheduler(), threads.routes());
+            jobPlaces = new JobPlaces(maxConcurrentJobs, threads.scheduler(), threads.routes());
             streamPlaces = new StreamPlaces(maxOpenStreams);
             ledgerUpkeep = new LedgerUpkeep(threads.scheduler(), threads.ledger());
         }
@@ -80,9 +80,9 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** The maxConcurrentJobs places the endpoints share; made with the threads. */
-    synchronized JobSlots slots() {
+    synchronized JobPlaces jobPlaces() {
         threads();
-        return slots;
+        return jobPlaces;
     }
 
     /** The ledger's upkeep (lease renewals, purges) the endpoints share; made with the threads. */
@@ -97,8 +97,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** The places, or null when the component has not started them (for monitoring: never starts them). */
-    synchronized JobSlots currentSlots() {
-        return slots;
+    synchronized JobPlaces currentJobPlaces() {
+        return jobPlaces;
     }
 
     /** The endpoints of this component that run now. */
@@ -169,12 +169,12 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         }
         synchronized (this) {
             if (threads != null) {
-                slots.stop();
+                jobPlaces.stop();
                 httpClients.closeAll();
                 threads.shutdown();
                 threads = null;
                 httpClients = null;
-                slots = null;
+                jobPlaces = null;
                 ledgerUpkeep = null;
             }
         }

@@ -69,9 +69,9 @@ public class FluxKontextDevConsole extends AbstractDevConsole {
         json.put("openStreams", component.getOpenStreams());
         json.put("maxOpenStreams", component.getMaxOpenStreams());
         json.put("maxConcurrentJobs", component.getMaxConcurrentJobs());
-        JobSlots slots = component.currentSlots();
-        json.put("placesTaken", slots == null ? 0 : slots.taken());
-        json.put("queuedForAPlace", slots == null ? 0 : slots.queued());
+        JobPlaces places = component.currentJobPlaces();
+        json.put("placesTaken", places == null ? 0 : places.taken());
+        json.put("queuedForAPlace", places == null ? 0 : places.queued());
         List<Map<String, Object>> endpoints = new ArrayList<>();
         for (FluxKontextEndpoint endpoint : component.startedEndpoints()) {
             endpoints.add(endpoint(endpoint));

@@ -5,6 +5,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.client.FalClient;
 import io.github.fluxkontext.camel.client.FalUrls;
+import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -44,13 +45,13 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     private final JobStatistics statistics = new JobStatistics();
     private volatile FluxKontextThreads threads;
-    private volatile JobSlots slots;
-    private volatile LedgerUpkeep ledgerUpkeep;
+    private volatile JobPlaces jobPlaces;
     private volatile Runnable removeMeters;
     private volatile CloseableHttpAsyncClient sharedHttpClient;
     private volatile FalClient client;
     private volatile FluxKontextOutput output;
     private volatile JobWaiter waiter;
+    private volatile JobSubmitter submitter;
 
     public FluxKontextEndpoint(String uri, FluxKontextComponent component, FluxKontextOperation operation,
                                FluxKontextConfiguration configuration) {
@@ -94,8 +95,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         super.doStart();
         FluxKontextComponent component = getComponent();
         threads = component.threads();
-        slots = component.slots();
-        ledgerUpkeep = component.ledgerUpkeep();
+        jobPlaces = component.jobPlaces();
         CloseableHttpAsyncClient http = configuration.getHttpClient();
         if (http == null) {
             sharedHttpClient = component.httpClients().acquire(configuration);
@@ -104,8 +104,13 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         client = new FalClient(configuration.clientSettings("camel-flux-kontext/" + version()), http, threads.scheduler(),
                 threads.internal(), new ObjectMapper());
         output = new FluxKontextOutput(client.storage(), configuration.getOutputType());
-        waiter = new JobWaiter(client.queue(), output, configuration, threads, statistics, component.streamPlaces(), component.runTimes(),
-                component.awaitedWebhooks());
+        waiter = new JobWaiter(client.queue(), output, configuration, threads, statistics, jobPlaces, component.streamPlaces(),
+                component.runTimes(), component.awaitedWebhooks());
+        if (operation.submits()) {
+            SubmissionLedger ledger = configuration.getLedger() != null ? configuration.getLedger() : component.defaultLedger();
+            submitter = new JobSubmitter(client, configuration, getFalEndpointId(), jobPlaces,
+                    new LedgerClaims(ledger, component.ledgerUpkeep(), configuration, threads), statistics);
+        }
         registerMeters();
         if (!operation.isConsumer() && FluxKontextCredentials.callsFalWithoutKey(configuration) && component.firstNoKeyWarning()) {
             LOG.warn("No API key: flux-kontext calls fal at {} without one (apiKey is not set; FAL_KEY, FAL_KEY_ID and FAL_KEY_SECRET"
@@ -120,8 +125,8 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     @Override
     protected void doStop() throws Exception {
-        if (slots != null) {
-            slots.stop(this); // first: the places the waits below give back must not start new jobs of this endpoint
+        if (submitter != null) {
+            submitter.stop(); // first: the places the waits below give back must not start new jobs of this endpoint
         }
         if (waiter != null) {
             waiter.stop();
@@ -163,18 +168,13 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return threads;
     }
 
+    /** The submits of this endpoint; null before it starts, and for the operations that submit nothing. */
+    JobSubmitter submitter() {
+        return submitter;
+    }
+
     JobStatistics statistics() {
         return statistics;
-    }
-
-    /** The maxConcurrentJobs places; null before the endpoint starts. */
-    JobSlots slots() {
-        return slots;
-    }
-
-    /** The ledger's upkeep (lease renewals, purges); null before the endpoint starts. */
-    LedgerUpkeep ledgerUpkeep() {
-        return ledgerUpkeep;
     }
 
     /** How many exchanges are waiting for a job right now. */
@@ -228,7 +228,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
 
     @ManagedAttribute(description = "Exchanges waiting for one of the component's maxConcurrentJobs places")
     public int getQueuedForAPlace() {
-        JobSlots current = slots;
+        JobPlaces current = jobPlaces;
         return current == null ? 0 : current.queued();
     }
 

@@ -1,10 +1,8 @@
 package io.github.fluxkontext.camel;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-import io.github.fluxkontext.camel.client.FalClient;
 import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.client.Futures;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
@@ -27,7 +25,6 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextEndpoint endpoint;
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
-    private final SubmissionGuard guard;
     private WritableHealthCheckRepository healthChecks;
     private FluxKontextHealthCheck healthCheck;
 
@@ -36,7 +33,6 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.operation = endpoint.getOperation();
-        this.guard = new SubmissionGuard(endpoint);
     }
 
     /** Registers this producer's readiness check in Camel's "producers" health repository, when there is one. */
@@ -83,38 +79,21 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         Exchange exchange = completion.exchange();
         // validation first, so bad input never costs an HTTP call (nor waits for a place)
         KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
-        String endpointId = endpoint.getFalEndpointId();
-        FalClient client = endpoint.getClient();
-        // with an idempotency key, a job the ledger knows is continued with instead of submitted again; a new
-        // submit first waits for one of the maxConcurrentJobs places, then prepares its input (where blocking is
-        // allowed: the caller's thread, or the route thread that handed it a place)
-        guard.submit(exchange.getMessage(), endpointId,
-                () -> endpoint.slots().acquire(Duration.ofMillis(config.getTimeout()), endpoint).thenCompose(slot -> {
-                    completion.hold(slot);
-                    return new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize())
-                            .toFalInput(request);
-                }),
-                input -> client.queue().submit(endpointId, input, config.submitOptions()))
-                .whenComplete((submission, error) -> {
-                    if (error != null) {
-                        completion.complete(null, Futures.unwrap(error));
-                        return;
-                    }
-                    KontextJob job = submission.job();
-                    if (submission.justSubmitted()) {
-                        endpoint.statistics().submitted();
-                    }
-                    // the request id goes on the exchange before anything else can fail: a submitted job is never lost
-                    FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
-                    if (config.isWaitForResult()) {
-                        if (!submission.justSubmitted()) {
-                            completion.hold(endpoint.slots().take()); // a job in flight counts, and it runs already: no queue
-                        }
-                        endpoint.waiter().await(completion, job, submission.justSubmitted());
-                    } else {
-                        completion.complete(message -> message.setBody(job), null);
-                    }
-                });
+        endpoint.submitter().submit(exchange.getMessage(), request).whenComplete((submission, error) -> {
+            if (error != null) {
+                completion.complete(null, Futures.unwrap(error));
+                return;
+            }
+            KontextJob job = submission.job();
+            // the request id goes on the exchange before anything else can fail: a submitted job is never lost
+            FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
+            if (config.isWaitForResult()) {
+                endpoint.waiter().await(completion, job, submission.place(), submission.justSubmitted());
+            } else {
+                submission.place().release(); // the job goes on without this component watching it
+                completion.complete(message -> message.setBody(job), null);
+            }
+        });
     }
 
     private CompletableFuture<Consumer<Message>> status(Exchange exchange) {
@@ -124,16 +103,12 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         });
     }
 
-    /**
-     * With waitForResult the job is awaited (from its first status poll on), holding a maxConcurrentJobs place
-     * taken at once (the job runs already); else it must have completed.
-     */
+    /** With waitForResult the job is awaited, holding a maxConcurrentJobs place; else it must have completed. */
     private void result(ExchangeCompletion completion) {
         KontextJob job = jobOf(completion.exchange());
         FluxKontextOutput.jobHeaders(completion.exchange().getMessage(), job);
         if (config.isWaitForResult()) {
-            completion.hold(endpoint.slots().take());
-            endpoint.waiter().await(completion, job, false);
+            endpoint.waiter().awaitSubmitted(completion, job);
         } else {
             endpoint.waiter().fetchOnce(completion, job);
         }

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
+import io.github.fluxkontext.camel.ledger.LedgerEntry;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextInputImage;
 import org.apache.camel.Exchange;
@@ -85,6 +87,26 @@ final class InputValues {
             }
         }
         throw new FluxKontextValidationException(source, value, "allowed: true or false");
+    }
+
+    /** An idempotency key: a text, an integer or a UUID, as the ledger can keep it; null when there is none. */
+    static String idempotencyKey(Object value, String source) {
+        if (value == null) {
+            return null;
+        }
+        boolean integer = value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                          || value instanceof BigInteger;
+        if (!(value instanceof CharSequence || integer || value instanceof UUID)) {
+            throw new FluxKontextValidationException(source, value, "allowed: a text, an integer or a UUID");
+        }
+        String key = value.toString();
+        try {
+            LedgerEntry.checkKey(key);
+        } catch (IllegalArgumentException e) {
+            throw new FluxKontextValidationException(source, key, "allowed: 1 to " + LedgerEntry.MAX_KEY_LENGTH
+                                                                  + " characters, any but U+0000 (" + e.getMessage() + ")");
+        }
+        return key;
     }
 
     private static long integral(Object value, String source, String allowed) {

@@ -48,6 +48,7 @@ final class JobWait implements WaitStrategy.Listener {
     private final Collaborators with;
     private final FluxKontextConfiguration config;
     private final ExchangeCompletion completion;
+    private final JobPlaces.Place place;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.WAITING);
     private volatile WaitStrategy strategy;
     private volatile KontextJob job;
@@ -56,10 +57,12 @@ final class JobWait implements WaitStrategy.Listener {
     private volatile long inProgressNanos;
     private volatile long completedNanos;
 
-    JobWait(Collaborators with, ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
+    /** @param place the maxConcurrentJobs place the job holds; given back when the wait ends */
+    JobWait(Collaborators with, ExchangeCompletion completion, KontextJob job, JobPlaces.Place place, WaitStrategy strategy) {
         this.with = with;
         this.config = with.config();
         this.completion = completion;
+        this.place = place;
         this.job = job;
         this.strategy = strategy;
     }
@@ -235,6 +238,7 @@ final class JobWait implements WaitStrategy.Listener {
         long done = completedNanos;
         with.statistics().finished(last.requestId(), error, running == 0 ? null : Duration.ofNanos(running - startedNanos),
                 running == 0 || done == 0 ? null : Duration.ofNanos(done - running), done == 0 ? null : Duration.ofNanos(now - done));
+        place.release(); // the job is finished, failed, or goes on without this component watching it
         completion.complete(message -> {
             FluxKontextOutput.jobHeaders(message, last);
             if (change != null) {

@@ -20,6 +20,7 @@ final class JobWaiter {
     private final FluxKontextOutput output;
     private final FluxKontextConfiguration config;
     private final FluxKontextThreads threads;
+    private final JobPlaces jobPlaces;
     private final StreamPlaces streamPlaces;
     private final RunTimes runTimes;
     private final AwaitedWebhooks awaitedWebhooks;
@@ -28,16 +29,18 @@ final class JobWaiter {
     private volatile boolean open;
 
     /**
+     * @param jobPlaces       the component's maxConcurrentJobs places
      * @param streamPlaces    the component's maxOpenStreams places
      * @param runTimes        how long the component saw jobs run, per fal endpoint (polls ask when a job is due)
      * @param awaitedWebhooks the component's waits for callbacks, where its webhook consumers look
      */
     JobWaiter(FalQueueClient queue, FluxKontextOutput output, FluxKontextConfiguration config, FluxKontextThreads threads,
-              JobStatistics statistics, StreamPlaces streamPlaces, RunTimes runTimes, AwaitedWebhooks awaitedWebhooks) {
+              JobStatistics statistics, JobPlaces jobPlaces, StreamPlaces streamPlaces, RunTimes runTimes, AwaitedWebhooks awaitedWebhooks) {
         this.queue = queue;
         this.output = output;
         this.config = config;
         this.threads = threads;
+        this.jobPlaces = jobPlaces;
         this.streamPlaces = streamPlaces;
         this.runTimes = runTimes;
         this.awaitedWebhooks = awaitedWebhooks;
@@ -46,17 +49,23 @@ final class JobWaiter {
 
     /**
      * Waits for the job until it completes, fails, times out or the endpoint stops; the wait ends the exchange itself,
-     * exactly once.
+     * exactly once, and gives the job's place back then.
      *
+     * @param place         the job's maxConcurrentJobs place
      * @param justSubmitted whether the job was submitted this moment (its first status comes a little later)
      */
-    void await(ExchangeCompletion completion, KontextJob job, boolean justSubmitted) {
-        start(new JobWait(collaborators, completion, job, strategy(justSubmitted)));
+    void await(ExchangeCompletion completion, KontextJob job, JobPlaces.Place place, boolean justSubmitted) {
+        start(new JobWait(collaborators, completion, job, place, strategy(justSubmitted)));
+    }
+
+    /** Waits for a job submitted earlier (flux-kontext:result): it runs already, so it takes a place at once. */
+    void awaitSubmitted(ExchangeCompletion completion, KontextJob job) {
+        await(completion, job, jobPlaces.takeNow(), false);
     }
 
     /** Asks once for a job submitted earlier: the exchange ends with its output, or with an error if it has not completed. */
     void fetchOnce(ExchangeCompletion completion, KontextJob job) {
-        start(new JobWait(collaborators, completion, job, poll(PollWait.Schedule.ONCE)));
+        start(new JobWait(collaborators, completion, job, JobPlaces.Place.NONE, poll(PollWait.Schedule.ONCE)));
     }
 
     /** How a wait learns about its job, per {@code waitMode}. */

@@ -309,7 +309,7 @@ class HardeningTest extends FluxKontextTestSupport {
                 new FluxKontextOutput(endpoint.getClient().storage(), config.getOutputType()), config, endpoint.threads(), new JobStatistics(),
                 finished -> { });
         JobWait wait = new JobWait(collaborators, new ExchangeCompletion(endpoint.threads(), exchange, doneSync -> ended.countDown()), done,
-                silent);
+                JobPlaces.Place.NONE, silent);
         wait.start();
 
         wait.completed(sim().jobs().isEmpty() ? done : done.withStatusOf(statusOf(done))); // the strategy saw COMPLETED...

@@ -1,12 +1,9 @@
 package io.github.fluxkontext.camel;
 
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,7 +17,6 @@ import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextTransportException;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextJob;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +26,7 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
  * Exactly once across redelivery and crashes: the submit of a message that carries an idempotency key (header
  * {@value FluxKontextConstants#IDEMPOTENCY_KEY}) goes through the endpoint's {@link SubmissionLedger}. fal has no
  * idempotency key, and a job's request id exists only once the billed submit was answered, so the component
- * keeps key and request id itself:
+ * keeps key and request id itself, on a {@link Claim} per submit:
  * <ol>
  * <li>before anything is sent the key is claimed: an entry {@code SUBMITTING}, stored only if the key is absent,
  * atomically in the ledger's store (no JVM lock: instances sharing a store race there);</li>
@@ -43,120 +39,121 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
  * {@code resubmitUnanswered} lets it take the entry over (of several deliveries one wins), and never while that
  * submit may still be under way: the claim is a lease, which this exchange renews ({@link LedgerUpkeep}) from the
  * claim until the answer is written, through the wait for a place and a connection, the upload, every attempt
- * and retry delay. Only a claim whose lease lapsed, by the ledger's own clock, is taken over. Messages without a
- * key submit as before.
+ * and retry delay. Only a claim whose lease lapsed, by the ledger's own clock, is taken over. A message without a
+ * key gets a claim that does nothing.
  * <p>
  * Ledger stores may block (a database, a disk): the claim runs on the caller's thread, the writes after fal's
  * answer on a route thread, renewals and purges on the ledger's threads, never on an I/O or internal thread.
  */
-final class SubmissionGuard {
+final class LedgerClaims {
 
-    /** The job to continue with, and whether this exchange submitted it just now (else the ledger knew it). */
-    record Submission(KontextJob job, boolean justSubmitted) {
-    }
-
-    private static final Logger LOG = LoggerFactory.getLogger(SubmissionGuard.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerClaims.class);
     // each failed attempt means another delivery changed the key's entry in between: a bound, not a tuning knob
     private static final int MAX_ATTEMPTS = 10;
 
-    private final FluxKontextEndpoint endpoint;
+    private final SubmissionLedger ledger;
+    private final LedgerUpkeep upkeep;
     private final FluxKontextConfiguration config;
+    private final FluxKontextThreads threads;
     private final Clock clock = Clock.systemUTC();
 
-    SubmissionGuard(FluxKontextEndpoint endpoint) {
-        this.endpoint = endpoint;
-        this.config = endpoint.getConfiguration();
+    /**
+     * @param ledger  the endpoint's ledger (its option, else the component's in-memory one)
+     * @param upkeep  renews the leases of claims and purges expired entries, off the callers' threads
+     * @param threads the route threads take the ledger's writes once fal answered (they may block)
+     */
+    LedgerClaims(SubmissionLedger ledger, LedgerUpkeep upkeep, FluxKontextConfiguration config, FluxKontextThreads threads) {
+        this.ledger = ledger;
+        this.upkeep = upkeep;
+        this.config = config;
+        this.threads = threads;
     }
 
     /**
-     * Submits (prepares the input, then sends it), unless the message's idempotency key says a job exists.
+     * Claims the key for a submit to {@code endpointId}, on the caller's thread; a message without a key gets a
+     * claim that does nothing.
      *
-     * @param message    the message; its key header, if any, is read here
-     * @param endpointId the fal endpoint the submit goes to
-     * @param prepare    makes fal's input (uploads images); sends no submit
-     * @param send       sends the submit
-     * @throws FluxKontextException (nothing sent) for a bad key, a key used for another endpoint, a submit of the
-     *                              key that was sent but never answered, or a ledger that failed
+     * @param  key                  the message's idempotency key (checked), or null
+     * @throws FluxKontextException (nothing sent) for a key used for another endpoint, a submit of the key that was
+     *                              sent but never answered, or a ledger that failed
      */
-    <I> CompletableFuture<Submission> submit(Message message, String endpointId, Supplier<CompletableFuture<I>> prepare,
-                                             Function<I, CompletableFuture<KontextJob>> send) {
-        String key = key(message);
+    Claim claim(String key, String endpointId) {
         if (key == null) {
-            return prepare.get().thenCompose(send).thenApply(job -> new Submission(job, true));
+            return new Claim(null, null);
         }
-        SubmissionLedger ledger = config.getLedger() != null ? config.getLedger() : endpoint.getComponent().defaultLedger();
-        LedgerUpkeep upkeep = endpoint.ledgerUpkeep();
-        LedgerEntry entry = claim(ledger, key, endpointId);
+        LedgerEntry entry = claimEntry(key, endpointId);
         upkeep.purgeIfDue(ledger);
         if (entry.state() == LedgerState.SUBMITTED) {
             LOG.debug("Idempotency key '{}' has job {} already: not submitted again", key, entry.requestId());
-            return CompletableFuture.completedFuture(new Submission(KontextJob.of(entry.endpointId(), entry.requestId()), false));
+            return new Claim(entry, null);
         }
-        LedgerUpkeep.Renewal lease = upkeep.keepAlive(ledger, entry); // until the outcome is written
-        AtomicBoolean sent = new AtomicBoolean();
-        CompletableFuture<KontextJob> answered;
-        try {
-            answered = prepare.get().thenCompose(input -> {
-                sent.set(true);
-                return send.apply(input);
-            });
-        } catch (RuntimeException e) {
-            release(ledger, entry, e);
-            lease.end();
-            throw e;
+        return new Claim(entry, upkeep.keepAlive(ledger, entry)); // renewed until the outcome is written
+    }
+
+    /** A key's entry held for one submit: what it says of the job, and what the submit's outcome does to it. */
+    final class Claim {
+
+        private final LedgerEntry entry;
+        private final LedgerUpkeep.Renewal lease;
+        private volatile boolean sent;
+
+        private Claim(LedgerEntry entry, LedgerUpkeep.Renewal lease) {
+            this.entry = entry;
+            this.lease = lease;
         }
-        CompletableFuture<Submission> recorded = new CompletableFuture<>();
-        answered.whenComplete((job, error) -> endpoint.threads().continueRoute(() -> {
-            try {
-                if (error == null) {
-                    recordRequestId(ledger, entry, job);
-                    recorded.complete(new Submission(job, true));
-                    return;
-                }
-                Throwable cause = Futures.unwrap(error);
-                if (!sent.get() || createdNoJob(cause)) {
-                    release(ledger, entry, cause);
-                } else {
-                    LOG.warn("The submit for idempotency key '{}' failed with its outcome unknown ({}): the key stays marked"
-                             + " as sent, so until its ledger entry expires at {} a message with it fails rather than"
-                             + " submitting again", key, cause.getMessage(), entry.expiresAt());
-                }
-                recorded.completeExceptionally(cause);
-            } catch (RuntimeException e) {
-                recorded.completeExceptionally(e); // whatever went wrong here, the exchange must not hang
-            } finally {
-                lease.end();
+
+        /** The job the key names already (the message came again): to continue with, never to submit again; else null. */
+        KontextJob knownJob() {
+            return entry != null && entry.state() == LedgerState.SUBMITTED ? KontextJob.of(entry.endpointId(), entry.requestId()) : null;
+        }
+
+        /** The submit is about to be sent: from now on a failure may have created a job. */
+        void markSent() {
+            sent = true;
+        }
+
+        /**
+         * Once the submit is answered, writes its outcome into the key's entry, on a route thread (a ledger may block),
+         * before the submit goes on: the request id; or, when it certainly created no job, no entry at all, so that a
+         * later delivery may submit; or, outcome unknown, the entry as sent.
+         *
+         * @param job the job of the submit's result
+         */
+        <T> CompletableFuture<T> settle(CompletableFuture<T> submit, Function<T, KontextJob> job) {
+            if (entry == null) {
+                return submit; // no key: nothing to write
             }
-        }));
-        return recorded;
+            CompletableFuture<T> settled = new CompletableFuture<>();
+            submit.whenComplete((result, error) -> threads.continueRoute(() -> {
+                try {
+                    if (error == null) {
+                        recordRequestId(entry, job.apply(result));
+                        settled.complete(result);
+                        return;
+                    }
+                    Throwable cause = Futures.unwrap(error);
+                    if (!sent || createdNoJob(cause)) {
+                        release(entry, cause);
+                    } else {
+                        LOG.warn("The submit for idempotency key '{}' failed with its outcome unknown ({}): the key stays marked"
+                                 + " as sent, so until its ledger entry expires at {} a message with it fails rather than"
+                                 + " submitting again", entry.key(), cause.getMessage(), entry.expiresAt());
+                    }
+                    settled.completeExceptionally(cause);
+                } catch (RuntimeException e) {
+                    settled.completeExceptionally(e); // whatever went wrong here, the exchange must not hang
+                } finally {
+                    lease.end();
+                }
+            }));
+            return settled;
+        }
     }
-
-    /** The key of the message, checked; null when it has none. */
-    static String key(Message message) {
-        Object value = message.getHeader(IDEMPOTENCY_KEY);
-        if (value == null) {
-            return null;
-        }
-        boolean integer = value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
-                          || value instanceof BigInteger;
-        if (!(value instanceof CharSequence || integer || value instanceof UUID)) {
-            throw new FluxKontextValidationException("header " + IDEMPOTENCY_KEY, value, "allowed: a text, an integer or a UUID");
-        }
-        String key = value.toString();
-        try {
-            LedgerEntry.checkKey(key);
-        } catch (IllegalArgumentException e) {
-            throw new FluxKontextValidationException("header " + IDEMPOTENCY_KEY, key, "allowed: 1 to "
-                    + LedgerEntry.MAX_KEY_LENGTH + " characters, any but U+0000 (" + e.getMessage() + ")");
-        }
-        return key;
-    }
-
     /**
      * Claims the key for a submit: returns the new {@code SUBMITTING} entry of this exchange, or the key's
      * {@code SUBMITTED} entry when a job exists.
      */
-    private LedgerEntry claim(SubmissionLedger ledger, String key, String endpointId) {
+    private LedgerEntry claimEntry(String key, String endpointId) {
         Duration ttl = Duration.ofMillis(config.getLedgerTtl());
         Duration lease = Duration.ofMillis(config.getLedgerLease());
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -223,7 +220,7 @@ final class SubmissionGuard {
      * fal answered: its request id goes into the key's entry. Should that fail, the job is still this
      * exchange's (it goes on waiting), and a redelivery would fail as outcome unknown rather than submit again.
      */
-    private void recordRequestId(SubmissionLedger ledger, LedgerEntry entry, KontextJob job) {
+    private void recordRequestId(LedgerEntry entry, KontextJob job) {
         try {
             if (!ledger.replace(entry, entry.withRequestId(job.requestId()))) {
                 LOG.warn("Job {} of idempotency key '{}' could not be recorded: the key's ledger entry expired or was taken over"
@@ -238,7 +235,7 @@ final class SubmissionGuard {
     }
 
     /** The submit created no job: the claim goes, so that a later delivery may submit. */
-    private static void release(SubmissionLedger ledger, LedgerEntry entry, Throwable failure) {
+    private void release(LedgerEntry entry, Throwable failure) {
         try {
             ledger.remove(entry.key(), entry.token());
         } catch (RuntimeException e) {

@@ -12,24 +12,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which failed submits free their idempotency key (certainly no job) and which keep it (a job may exist). */
-class SubmissionGuardTest {
+class LedgerClaimsTest {
 
     @Test
     void failuresThatCertainlyCreatedNoJobFreeTheKey() {
-        assertTrue(SubmissionGuard.createdNoJob(new FluxKontextValidationException("prompt", " ", "allowed: a non-blank text")));
-        assertTrue(SubmissionGuard.createdNoJob(transport(false)), "never reached the server, or never sent by a stopping endpoint");
-        assertTrue(SubmissionGuard.createdNoJob(api(422, null)));
-        assertTrue(SubmissionGuard.createdNoJob(api(429, null)));
-        assertTrue(SubmissionGuard.createdNoJob(api(503, null)));
+        assertTrue(LedgerClaims.createdNoJob(new FluxKontextValidationException("prompt", " ", "allowed: a non-blank text")));
+        assertTrue(LedgerClaims.createdNoJob(transport(false)), "never reached the server, or never sent by a stopping endpoint");
+        assertTrue(LedgerClaims.createdNoJob(api(422, null)));
+        assertTrue(LedgerClaims.createdNoJob(api(429, null)));
+        assertTrue(LedgerClaims.createdNoJob(api(503, null)));
     }
 
     @Test
     void failuresAfterWhichAJobMayExistKeepTheKey() {
-        assertFalse(SubmissionGuard.createdNoJob(transport(true)));
-        assertFalse(SubmissionGuard.createdNoJob(api(502, null)));
-        assertFalse(SubmissionGuard.createdNoJob(api(503, "req-1")), "accepted, then failed");
-        assertFalse(SubmissionGuard.createdNoJob(new FluxKontextException("fal's answer cannot be read")));
-        assertFalse(SubmissionGuard.createdNoJob(new IllegalStateException("anything else")));
+        assertFalse(LedgerClaims.createdNoJob(transport(true)));
+        assertFalse(LedgerClaims.createdNoJob(api(502, null)));
+        assertFalse(LedgerClaims.createdNoJob(api(503, "req-1")), "accepted, then failed");
+        assertFalse(LedgerClaims.createdNoJob(new FluxKontextException("fal's answer cannot be read")));
+        assertFalse(LedgerClaims.createdNoJob(new IllegalStateException("anything else")));
     }
 
     private static FluxKontextTransportException transport(boolean outcomeUnknown) {

@@ -22,18 +22,20 @@ import io.github.fluxkontext.camel.model.FluxKontextTimeoutException;
  * a queued exchange, so those failures carry no request id and cost nothing.
  * <p>
  * A wait for a job that exists already (one the ledger knew, a {@code flux-kontext:result} wait) cannot be
- * queued, the job runs at fal anyway: it {@linkplain #take() takes} a place at once, even beyond the limit, and
+ * queued, the job runs at fal anyway: it {@linkplain #takeNow() takes} a place at once, even beyond the limit, and
  * new submits wait until fewer than the limit are taken.
  */
-final class JobSlots {
+final class JobPlaces {
 
     /** A place taken; give it back once, when the exchange's job is finished (or was never submitted). */
-    interface Slot {
+    interface Place {
+
+        /** No place: what a wait holds that needs none (one that only asks once), and every place without a limit. */
+        Place NONE = () -> {
+        };
+
         void release();
     }
-
-    private static final Slot UNLIMITED = () -> {
-    };
 
     private final int limit;
     private final ScheduledExecutorService scheduler;
@@ -48,7 +50,7 @@ final class JobSlots {
      *                 may be a route's), and one that may block, since the exchange goes on there to prepare its
      *                 submit (reading local input files)
      */
-    JobSlots(int limit, ScheduledExecutorService scheduler, Executor handOver) {
+    JobPlaces(int limit, ScheduledExecutorService scheduler, Executor handOver) {
         this.limit = limit;
         this.scheduler = scheduler;
         this.handOver = handOver;
@@ -56,11 +58,11 @@ final class JobSlots {
 
     /**
      * A place, now or when one is free; fails after {@code maxWait}, or when the component or {@code owner}
-     * (the endpoint) stops.
+     * (the endpoint's submitter) stops.
      */
-    CompletableFuture<Slot> acquire(Duration maxWait, Object owner) {
+    CompletableFuture<Place> take(Duration maxWait, Object owner) {
         if (limit <= 0) {
-            return CompletableFuture.completedFuture(UNLIMITED);
+            return CompletableFuture.completedFuture(Place.NONE);
         }
         Waiter waiter = new Waiter(owner);
         synchronized (this) {
@@ -82,9 +84,9 @@ final class JobSlots {
     }
 
     /** A place for a job that exists already: taken now, even if that goes beyond the limit. */
-    Slot take() {
+    Place takeNow() {
         if (limit <= 0) {
-            return UNLIMITED;
+            return Place.NONE;
         }
         synchronized (this) {
             taken++;
@@ -146,16 +148,16 @@ final class JobSlots {
             taken++;
         }
         cancelTimeout(next);
-        Slot slot = new Taken();
+        Place place = new Taken();
         try {
             handOver.execute(() -> {
-                if (!next.place.complete(slot)) {
-                    slot.release();
+                if (!next.place.complete(place)) {
+                    place.release();
                 }
             });
         } catch (RejectedExecutionException stopping) {
             next.place.completeExceptionally(notSent("the component is stopping"));
-            slot.release();
+            place.release();
         }
     }
 
@@ -171,7 +173,7 @@ final class JobSlots {
     }
 
     private static final class Waiter {
-        final CompletableFuture<Slot> place = new CompletableFuture<>();
+        final CompletableFuture<Place> place = new CompletableFuture<>();
         final Object owner;
         volatile Future<?> timeout;
 
@@ -181,7 +183,7 @@ final class JobSlots {
     }
 
     /** A place that is given back at most once. */
-    private final class Taken implements Slot {
+    private final class Taken implements Place {
         private boolean released;
 
         @Override

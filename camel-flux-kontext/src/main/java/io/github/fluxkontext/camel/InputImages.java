@@ -17,14 +17,14 @@ import io.github.fluxkontext.camel.model.KontextRequestValidator;
  * bytes inline as data URIs ({@code imageUpload=inline}) or uploaded to fal's storage first
  * ({@code imageUpload=fal-storage}), in order.
  */
-final class InputImageResolver {
+final class InputImages {
 
     private final FalStorage storage;
     private final boolean upload;
     private final long maxBytes;
 
     /** @param maxInlineBytes the largest image sent inline (uploads take fal's single-upload limit) */
-    InputImageResolver(FalStorage storage, ImageUpload imageUpload, long maxInlineBytes) {
+    InputImages(FalStorage storage, ImageUpload imageUpload, long maxInlineBytes) {
         this.storage = storage;
         this.upload = imageUpload == ImageUpload.FAL_STORAGE;
         this.maxBytes = upload ? KontextRequestValidator.MAX_UPLOAD_SIZE : maxInlineBytes;
