@@ -15,13 +15,13 @@ import org.apache.camel.Message;
  */
 final class ExchangeCompletion {
 
-    private final FluxKontextThreads threads;
+    private final ComponentThreads threads;
     private final Exchange exchange;
     private final AsyncCallback callback;
     private final long arrivedNanos = System.nanoTime();
 
     /** @param threads where the route goes on: a route thread (here, once the component has stopped) */
-    ExchangeCompletion(FluxKontextThreads threads, Exchange exchange, AsyncCallback callback) {
+    ExchangeCompletion(ComponentThreads threads, Exchange exchange, AsyncCallback callback) {
         this.threads = threads;
         this.exchange = exchange;
         this.callback = callback;

@@ -1,27 +1,29 @@
 package io.github.fluxkontext.camel;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code flux-kontext} component: creates and edits images with FLUX.1 Kontext through fal's queue
  * API. Its configuration holds the defaults of every endpoint; the threads and HTTP clients it owns
- * ({@link FluxKontextThreads}) are shared by all its endpoints.
+ * ({@link ComponentThreads}) are shared by all its endpoints.
  */
 @Component("flux-kontext")
-public class FluxKontextComponent extends DefaultComponent implements SSLContextParametersAware {
+public class FluxKontextComponent extends HealthCheckComponent implements SSLContextParametersAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FluxKontextComponent.class);
 
     @Metadata
     private FluxKontextConfiguration configuration = new FluxKontextConfiguration();
@@ -36,12 +38,11 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     @Metadata(label = "producer", defaultValue = "0")
     private int maxConcurrentJobs;
 
-    private FluxKontextThreads threads;
+    private ComponentThreads threads;
     private SubmissionLedger defaultLedger;
-    private FluxKontextHttpClients httpClients;
+    private HttpClients httpClients;
     private JobPlaces jobPlaces;
     private LedgerUpkeep ledgerUpkeep;
-    private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
     private StreamPlaces streamPlaces;
     private final RunTimes runTimes = new RunTimes();
     private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
@@ -60,7 +61,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** The threads the endpoints share; made when the first endpoint starts. */
-    synchronized FluxKontextThreads threads() {
+    synchronized ComponentThreads threads() {
         if (threads == null) {
             if (routeThreads < 1 || maxRouteThreads < routeThreads) {
                 throw new IllegalArgumentException("Options routeThreads (" + routeThreads + ") and maxRouteThreads ("
@@ -69,10 +70,10 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             if (maxOpenStreams < 0) {
                 throw new IllegalArgumentException("Option maxOpenStreams must be 0 or more, was " + maxOpenStreams);
             }
-            threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
-            httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
+            threads = new ComponentThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
+            httpClients = new HttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
             // a queued exchange gets its place on a route thread: its submit then reads local input files, which blocks
-            jobPlaces = new JobPlaces(maxConcurrentJobs, threads.scheduler(), threads.routes());
+            jobPlaces = new JobPlaces(maxConcurrentJobs, threads);
             streamPlaces = new StreamPlaces(maxOpenStreams);
             ledgerUpkeep = new LedgerUpkeep(threads.scheduler(), threads.ledger());
         }
@@ -101,13 +102,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return jobPlaces;
     }
 
-    /** The endpoints of this component that run now. */
-    List<FluxKontextEndpoint> startedEndpoints() {
-        return List.copyOf(startedEndpoints);
-    }
-
     /** The HTTP clients the endpoints share; made with the threads. */
-    synchronized FluxKontextHttpClients httpClients() {
+    synchronized HttpClients httpClients() {
         threads();
         return httpClients;
     }
@@ -145,27 +141,34 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return awaitedWebhooks;
     }
 
-    void started(FluxKontextEndpoint endpoint) {
-        startedEndpoints.add(endpoint);
-    }
-
-    /** Whether the component has yet to say that it calls fal without a key (it says so once, not per endpoint). */
-    boolean firstNoKeyWarning() {
-        return warnedNoKey.compareAndSet(false, true);
-    }
-
-    void stopped(FluxKontextEndpoint endpoint) {
-        startedEndpoints.remove(endpoint);
+    /** The ledger of an endpoint: its ledger option, else the component's in-memory one. */
+    SubmissionLedger ledger(FluxKontextConfiguration endpointConfiguration) {
+        return endpointConfiguration.getLedger() != null ? endpointConfiguration.getLedger() : defaultLedger();
     }
 
     /**
-     * Stops the endpoints still running first (a context stops them before its components anyway;
-     * this covers stopping the component alone), so no exchange waits on a scheduler that is gone.
+     * Says, once per component rather than per endpoint, that a producer calls fal without a key: fal refuses every
+     * job then, after the retries.
+     */
+    void warnOnceIfNoKey(FluxKontextConfiguration endpointConfiguration, FluxKontextOperation operation) {
+        if (!operation.isConsumer() && endpointConfiguration.keyRouting().callsFalWithoutKey() && warnedNoKey.compareAndSet(false, true)) {
+            LOG.warn("No API key: flux-kontext calls fal at {} without one (apiKey is not set; FAL_KEY, FAL_KEY_ID and FAL_KEY_SECRET"
+                     + " are not in the environment), so fal will refuse every job with 401. Set"
+                     + " camel.component.flux-kontext.api-key (or the FAL_KEY environment variable); to try it without fal,"
+                     + " point base-url at the simulator", FalUrls.redact(endpointConfiguration.getBaseUrl()));
+        }
+    }
+
+    /**
+     * Stops its endpoints that still run first (a context stops them before its components anyway; this covers
+     * stopping the component alone), so no exchange waits on a scheduler that is gone.
      */
     @Override
     protected void doStop() throws Exception {
-        for (FluxKontextEndpoint endpoint : List.copyOf(startedEndpoints)) {
-            ServiceHelper.stopService(endpoint);
+        for (Endpoint endpoint : getCamelContext().getEndpoints()) {
+            if (endpoint instanceof FluxKontextEndpoint flux && flux.getComponent() == this) {
+                ServiceHelper.stopService(flux);
+            }
         }
         synchronized (this) {
             if (threads != null) {

@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.camel.client.FalClientSettings;
@@ -33,6 +34,9 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 @Configurer
 public class FluxKontextConfiguration implements Cloneable {
 
+    /** How the component introduces itself to fal: its name and version. */
+    private static final String USER_AGENT = "camel-flux-kontext/"
+                                             + Objects.requireNonNullElse(FluxKontextConfiguration.class.getPackage().getImplementationVersion(), "dev");
     /** Shorter secrets are too easy to guess from a token that leaked (the URL fal stores carries it). */
     static final int MIN_WEBHOOK_SECRET_LENGTH = 16;
     /** Longer values are not fal's user ids (the verifier refuses longer headers anyway). */
@@ -897,7 +901,7 @@ public class FluxKontextConfiguration implements Cloneable {
         if (storageUrl != null) {
             checkUrl("storageUrl", storageUrl);
         }
-        FluxKontextCredentials.resolve(this); // where each key goes, or why it may not
+        keyRouting().credentials(); // where each key goes, or why it may not
         if (startTimeout != null && startTimeout <= 1000) {
             throw new IllegalArgumentException("Option startTimeout must be more than 1 second (fal rejects shorter ones), was "
                                                + startTimeout + " ms");
@@ -1071,10 +1075,16 @@ public class FluxKontextConfiguration implements Cloneable {
         return new SubmitOptions(priority, startTimeout == null ? null : Duration.ofMillis(startTimeout), callback);
     }
 
+    /** Which key goes to which origin, from these options. */
+    KeyRouting keyRouting() {
+        return new KeyRouting(baseUrl, apiKey, authScheme, imageUpload == ImageUpload.FAL_STORAGE, storageUrl, storageApiKey);
+    }
+
     /** What the fal client needs: where, which credentials, how much, how to retry. */
-    FalClientSettings clientSettings(String userAgent) {
+    FalClientSettings clientSettings() {
         RetryPolicy retry = new RetryPolicy(maxRetries, Duration.ofMillis(retryDelay), Duration.ofMillis(maxRetryDelay), submitRetry);
-        return new FalClientSettings(baseUrl, FluxKontextCredentials.storageUrl(this), FluxKontextCredentials.resolve(this), userAgent,
+        KeyRouting keys = keyRouting();
+        return new FalClientSettings(baseUrl, keys.uploadUrl(), keys.credentials(), USER_AGENT,
                 maxDownloadSize, retry, allowInsecureHttp);
     }
 

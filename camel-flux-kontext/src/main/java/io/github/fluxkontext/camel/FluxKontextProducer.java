@@ -25,6 +25,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextEndpoint endpoint;
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
+    private ComponentThreads threads;
     private WritableHealthCheckRepository healthChecks;
     private FluxKontextHealthCheck healthCheck;
 
@@ -35,15 +36,21 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         this.operation = endpoint.getOperation();
     }
 
-    /** Registers this producer's readiness check in Camel's "producers" health repository, when there is one. */
+    /**
+     * Registers this producer's readiness check in Camel's "producers" health repository, when there is one; enabled
+     * unless the component's healthCheckProducerEnabled is false (Camel runs producer checks only with
+     * camel.health.producersEnabled=true).
+     */
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        threads = endpoint.getComponent().threads(); // exchanges are handed back on its route threads
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
             healthCheck = new FluxKontextHealthCheck(endpoint, "producer:flux-kontext-" + endpoint.getOperation() + "-"
                                                                 + Integer.toHexString(System.identityHashCode(this)));
+            healthCheck.setEnabled(endpoint.getComponent().isHealthCheckProducerEnabled());
             healthChecks.addHealthCheck(healthCheck);
         }
     }
@@ -58,14 +65,13 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        ExchangeCompletion completion = new ExchangeCompletion(endpoint.threads(), exchange, callback);
+        ExchangeCompletion completion = new ExchangeCompletion(threads, exchange, callback);
         try {
             switch (operation) {
                 case EDIT, TEXT_TO_IMAGE, MULTI -> submit(completion);
                 case STATUS -> completion.completeWhenDone(status(exchange));
                 case RESULT -> result(completion);
                 case CANCEL -> completion.completeWhenDone(cancel(exchange));
-                case WEBHOOK -> throw new IllegalStateException(FluxKontextEndpoint.WEBHOOK_IS_A_CONSUMER);
             }
             return false;
         } catch (RuntimeException e) {
@@ -78,7 +84,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private void submit(ExchangeCompletion completion) {
         Exchange exchange = completion.exchange();
         // validation first, so bad input never costs an HTTP call (nor waits for a place)
-        KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
+        KontextRequest request = new RequestMapping(config, operation.task()).map(exchange);
         endpoint.submitter().submit(exchange.getMessage(), request).whenComplete((submission, error) -> {
             if (error != null) {
                 completion.complete(null, Futures.unwrap(error));
@@ -86,7 +92,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
             }
             KontextJob job = submission.job();
             // the request id goes on the exchange before anything else can fail: a submitted job is never lost
-            FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
+            ResultMapping.jobHeaders(exchange.getMessage(), job);
             if (config.isWaitForResult()) {
                 endpoint.waiter().await(completion, job, submission.place(), submission.justSubmitted());
             } else {
@@ -98,7 +104,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     private CompletableFuture<Consumer<Message>> status(Exchange exchange) {
         return endpoint.getClient().queue().status(jobOf(exchange), config.isLogs()).thenApply(update -> message -> {
-            FluxKontextOutput.jobHeaders(message, update);
+            ResultMapping.jobHeaders(message, update);
             message.setBody(update);
         });
     }
@@ -106,7 +112,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     /** With waitForResult the job is awaited, holding a maxConcurrentJobs place; else it must have completed. */
     private void result(ExchangeCompletion completion) {
         KontextJob job = jobOf(completion.exchange());
-        FluxKontextOutput.jobHeaders(completion.exchange().getMessage(), job);
+        ResultMapping.jobHeaders(completion.exchange().getMessage(), job);
         if (config.isWaitForResult()) {
             endpoint.waiter().awaitSubmitted(completion, job);
         } else {

@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.github.fluxkontext.camel.model.FluxKontextStoppedException;
 import io.github.fluxkontext.camel.model.FluxKontextTimeoutException;
@@ -38,22 +35,20 @@ final class JobPlaces {
     }
 
     private final int limit;
-    private final ScheduledExecutorService scheduler;
-    private final Executor handOver;
+    private final ComponentThreads threads;
     private final Deque<Waiter> queue = new ArrayDeque<>();
     private int taken;
     private boolean stopped;
 
     /**
-     * @param limit    places; 0 or less means unlimited
-     * @param handOver where a freed place is handed to the next in the queue: never the releasing thread (which
-     *                 may be a route's), and one that may block, since the exchange goes on there to prepare its
-     *                 submit (reading local input files)
+     * @param limit   places; 0 or less means unlimited
+     * @param threads time the waits for a place, and hand a freed place to the next in the queue on a route thread:
+     *                never the releasing thread (which may be a route's), and one that may block, since the exchange
+     *                goes on there to prepare its submit (reading local input files)
      */
-    JobPlaces(int limit, ScheduledExecutorService scheduler, Executor handOver) {
+    JobPlaces(int limit, ComponentThreads threads) {
         this.limit = limit;
-        this.scheduler = scheduler;
-        this.handOver = handOver;
+        this.threads = threads;
     }
 
     /**
@@ -75,10 +70,9 @@ final class JobPlaces {
             }
             queue.addLast(waiter);
         }
-        try {
-            waiter.timeout = scheduler.schedule(() -> giveUp(waiter, maxWait), Math.max(1, maxWait.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            giveUp(waiter, maxWait);
+        waiter.timeout = threads.schedule(() -> giveUp(waiter, maxWait), Math.max(1, maxWait.toMillis()));
+        if (waiter.timeout == null) {
+            giveUp(waiter, maxWait); // the component is stopping
         }
         return waiter.place;
     }
@@ -150,7 +144,7 @@ final class JobPlaces {
         cancelTimeout(next);
         Place place = new Taken();
         try {
-            handOver.execute(() -> {
+            threads.routes().execute(() -> {
                 if (!next.place.complete(place)) {
                     place.release();
                 }

@@ -36,7 +36,7 @@ final class JobWait implements WaitStrategy.Listener {
      * What the waits of one endpoint work with: the queue client that fetches outcomes (and cancels), the output
      * mapping, the options (timeout, cancelOnTimeout), the threads, the statistics; and whom to tell that a wait ended.
      */
-    record Collaborators(FalQueueClient queue, FluxKontextOutput output, FluxKontextConfiguration config, FluxKontextThreads threads,
+    record Collaborators(FalQueueClient queue, ResultMapping output, FluxKontextConfiguration config, ComponentThreads threads,
                          JobStatistics statistics, Consumer<JobWait> ended) {
     }
 
@@ -240,7 +240,7 @@ final class JobWait implements WaitStrategy.Listener {
                 running == 0 || done == 0 ? null : Duration.ofNanos(done - running), done == 0 ? null : Duration.ofNanos(now - done));
         place.release(); // the job is finished, failed, or goes on without this component watching it
         completion.complete(message -> {
-            FluxKontextOutput.jobHeaders(message, last);
+            ResultMapping.jobHeaders(message, last);
             if (change != null) {
                 try {
                     change.accept(message);

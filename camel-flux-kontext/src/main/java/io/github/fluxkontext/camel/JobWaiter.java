@@ -17,9 +17,9 @@ import io.github.fluxkontext.camel.model.KontextJob;
 final class JobWaiter {
 
     private final FalQueueClient queue;
-    private final FluxKontextOutput output;
+    private final ResultMapping output;
     private final FluxKontextConfiguration config;
-    private final FluxKontextThreads threads;
+    private final ComponentThreads threads;
     private final JobPlaces jobPlaces;
     private final StreamPlaces streamPlaces;
     private final RunTimes runTimes;
@@ -34,7 +34,7 @@ final class JobWaiter {
      * @param runTimes        how long the component saw jobs run, per fal endpoint (polls ask when a job is due)
      * @param awaitedWebhooks the component's waits for callbacks, where its webhook consumers look
      */
-    JobWaiter(FalQueueClient queue, FluxKontextOutput output, FluxKontextConfiguration config, FluxKontextThreads threads,
+    JobWaiter(FalQueueClient queue, ResultMapping output, FluxKontextConfiguration config, ComponentThreads threads,
               JobStatistics statistics, JobPlaces jobPlaces, StreamPlaces streamPlaces, RunTimes runTimes, AwaitedWebhooks awaitedWebhooks) {
         this.queue = queue;
         this.output = output;

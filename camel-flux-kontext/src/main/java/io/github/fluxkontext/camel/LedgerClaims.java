@@ -54,7 +54,7 @@ final class LedgerClaims {
     private final SubmissionLedger ledger;
     private final LedgerUpkeep upkeep;
     private final FluxKontextConfiguration config;
-    private final FluxKontextThreads threads;
+    private final ComponentThreads threads;
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -62,7 +62,7 @@ final class LedgerClaims {
      * @param upkeep  renews the leases of claims and purges expired entries, off the callers' threads
      * @param threads the route threads take the ledger's writes once fal answered (they may block)
      */
-    LedgerClaims(SubmissionLedger ledger, LedgerUpkeep upkeep, FluxKontextConfiguration config, FluxKontextThreads threads) {
+    LedgerClaims(SubmissionLedger ledger, LedgerUpkeep upkeep, FluxKontextConfiguration config, ComponentThreads threads) {
         this.ledger = ledger;
         this.upkeep = upkeep;
         this.config = config;

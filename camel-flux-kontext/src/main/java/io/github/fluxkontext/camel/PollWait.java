@@ -63,7 +63,7 @@ final class PollWait extends WaitStrategy {
 
     private final FalQueueClient queue;
     private final FluxKontextConfiguration config;
-    private final FluxKontextThreads threads;
+    private final ComponentThreads threads;
     private final RunTimes runTimes;
     private final Schedule schedule;
     private volatile Listener wait;
@@ -77,7 +77,7 @@ final class PollWait extends WaitStrategy {
     private long previousQueuePositionNanos;
 
     /** @param runTimes how long the endpoints' jobs run, learnt from the ones polled until COMPLETED */
-    PollWait(FalQueueClient queue, FluxKontextConfiguration config, FluxKontextThreads threads, RunTimes runTimes, Schedule schedule) {
+    PollWait(FalQueueClient queue, FluxKontextConfiguration config, ComponentThreads threads, RunTimes runTimes, Schedule schedule) {
         this.queue = queue;
         this.config = config;
         this.threads = threads;

@@ -17,7 +17,7 @@ import io.github.fluxkontext.camel.model.KontextResult;
 final class WebhookWait extends WaitStrategy {
 
     private final AwaitedWebhooks awaited;
-    private final FluxKontextOutput output;
+    private final ResultMapping output;
     private final WaitStrategy poll;
     /** What the awaited webhooks hold for this wait: one object, so that it can be removed again. */
     private final Consumer<FalWebhookCallback> onCallback = this::callbackReceived;
@@ -28,7 +28,7 @@ final class WebhookWait extends WaitStrategy {
      * @param output  makes the exchange's output of a callback's payload
      * @param poll    the background poll
      */
-    WebhookWait(AwaitedWebhooks awaited, FluxKontextOutput output, WaitStrategy poll) {
+    WebhookWait(AwaitedWebhooks awaited, ResultMapping output, WaitStrategy poll) {
         this.awaited = awaited;
         this.output = output;
         this.poll = poll;

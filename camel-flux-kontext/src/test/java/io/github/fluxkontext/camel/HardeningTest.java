@@ -305,10 +305,11 @@ class HardeningTest extends FluxKontextTestSupport {
             }
         };
         FluxKontextConfiguration config = endpoint.getConfiguration();
+        ComponentThreads threads = endpoint.getComponent().threads();
         JobWait.Collaborators collaborators = new JobWait.Collaborators(endpoint.getClient().queue(),
-                new FluxKontextOutput(endpoint.getClient().storage(), config.getOutputType()), config, endpoint.threads(), new JobStatistics(),
+                new ResultMapping(endpoint.getClient().storage(), config.getOutputType()), config, threads, new JobStatistics(),
                 finished -> { });
-        JobWait wait = new JobWait(collaborators, new ExchangeCompletion(endpoint.threads(), exchange, doneSync -> ended.countDown()), done,
+        JobWait wait = new JobWait(collaborators, new ExchangeCompletion(threads, exchange, doneSync -> ended.countDown()), done,
                 JobPlaces.Place.NONE, silent);
         wait.start();
 
@@ -385,7 +386,7 @@ class HardeningTest extends FluxKontextTestSupport {
                 setBaseUrl("http://127.0.0.1:" + server.getLocalPort());
                 setApiKey("k");
             }
-        }.clientSettings("test"), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
+        }.clientSettings(), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
                 Runnable::run, new com.fasterxml.jackson.databind.ObjectMapper());
     }
 

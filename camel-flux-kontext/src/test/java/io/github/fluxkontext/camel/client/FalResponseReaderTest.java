@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** fal's refusals in words: a 401 says whether a key was sent at all. */
-class FalAnswersTest {
+class FalResponseReaderTest {
 
     private static final RetryPolicy NO_RETRY = new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1), SubmitRetry.SAFE);
     private static final FalResponse REFUSED = new FalResponse(401, Map.of(),
@@ -20,7 +20,7 @@ class FalAnswersTest {
 
     @Test
     void aRefusalWithoutAnyKeySaysNoKeyWasSent() {
-        FluxKontextApiException e = answers(FalCredentials.none()).error(REFUSED, CallKind.SUBMIT, "the submit", null, null);
+        FluxKontextApiException e = reader(FalCredentials.none()).error(REFUSED, CallKind.SUBMIT, "the submit", null, null);
 
         assertTrue(e.getMessage().contains("No key was sent"), e.getMessage());
         assertTrue(e.getMessage().contains("FAL_KEY"), "says how to give one: " + e.getMessage());
@@ -30,13 +30,13 @@ class FalAnswersTest {
     void aRefusedKeyIsToBeChecked() {
         FalCredentials key = FalCredentials.none().with("https://queue.fal.run", AuthScheme.KEY, "key-id-1234:key-secret-5678");
 
-        FluxKontextApiException e = answers(key).error(REFUSED, CallKind.SUBMIT, "the submit", null, null);
+        FluxKontextApiException e = reader(key).error(REFUSED, CallKind.SUBMIT, "the submit", null, null);
 
         assertTrue(e.getMessage().contains("Check the apiKey"), e.getMessage());
         assertFalse(e.getMessage().contains("No key was sent"), e.getMessage());
     }
 
-    private static FalAnswers answers(FalCredentials credentials) {
-        return new FalAnswers(new ObjectMapper(), NO_RETRY, credentials);
+    private static FalResponseReader reader(FalCredentials credentials) {
+        return new FalResponseReader(new ObjectMapper(), NO_RETRY, credentials);
     }
 }

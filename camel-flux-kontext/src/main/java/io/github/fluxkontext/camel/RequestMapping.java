@@ -36,12 +36,12 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.SYNC_MODE;
  * {@code InputStream}, a file component's {@code GenericFile}: the input image of edit), or a
  * {@code List} (the input images of multi). For text-to-image, a file or byte body is the prompt's text.
  */
-final class FluxKontextRequestMapper {
+final class RequestMapping {
 
     private final FluxKontextConfiguration config;
     private final KontextTask task;
 
-    FluxKontextRequestMapper(FluxKontextConfiguration config, KontextTask task) {
+    RequestMapping(FluxKontextConfiguration config, KontextTask task) {
         this.config = config;
         this.task = task;
     }

@@ -14,20 +14,19 @@ import io.github.fluxkontext.camel.client.FalUrls;
  * share an origin, or are both fal's. An aggregator's token never goes to fal's storage.</li>
  * </ul>
  * A configuration that breaks a rule fails when the endpoint starts, naming the options to set.
+ *
+ * @param uploads whether local images are uploaded to storageUrl ({@code imageUpload=fal-storage})
  */
-final class FluxKontextCredentials {
+record KeyRouting(String baseUrl, String apiKey, AuthScheme authScheme, boolean uploads, String storageUrl, String storageApiKey) {
 
     static final String FAL_STORAGE_URL = "https://rest.fal.ai";
 
-    private FluxKontextCredentials() {
-    }
-
     /** The storage URL uploads go to: the option, else fal's when baseUrl is fal's, else null. */
-    static String storageUrl(FluxKontextConfiguration c) {
-        if (c.getStorageUrl() != null) {
-            return c.getStorageUrl();
+    String uploadUrl() {
+        if (storageUrl != null) {
+            return storageUrl;
         }
-        return FalUrls.isFalHost(c.getBaseUrl()) ? FAL_STORAGE_URL : null;
+        return FalUrls.isFalHost(baseUrl) ? FAL_STORAGE_URL : null;
     }
 
     /**
@@ -35,37 +34,36 @@ final class FluxKontextCredentials {
      *
      * @throws IllegalArgumentException naming the options when a key would have to go to another provider, or is missing
      */
-    static FalCredentials resolve(FluxKontextConfiguration c) {
-        String baseUrl = c.getBaseUrl();
-        String key = queueKey(c);
+    FalCredentials credentials() {
+        String key = queueKey();
         if (key == null && !FalUrls.isFalHost(baseUrl) && !FalUrls.isLoopback(baseUrl)) {
             throw new IllegalArgumentException("Option apiKey is required: baseUrl " + baseUrl + " is not fal's, so the FAL_KEY"
                                                + " environment variable is not sent there (a fal key never goes to another"
                                                + " provider). Set apiKey to that provider's token, e.g. {{env:MY_TOKEN}}; it is"
                                                + " unset or blank now");
         }
-        AuthScheme scheme = c.getAuthScheme() != null ? c.getAuthScheme() : guessScheme(baseUrl);
+        AuthScheme scheme = authScheme != null ? authScheme : guessScheme(baseUrl);
         FalCredentials credentials = FalCredentials.none().with(baseUrl, scheme, key);
-        if (c.getImageUpload() != ImageUpload.FAL_STORAGE) {
+        if (!uploads) {
             return credentials;
         }
-        String storageUrl = storageUrl(c);
-        if (storageUrl == null) {
+        String uploadUrl = uploadUrl();
+        if (uploadUrl == null) {
             throw new IllegalArgumentException("Option storageUrl is required with imageUpload=fal-storage when baseUrl (" + baseUrl
                                                + ") is not fal's: say where uploads go (and storageApiKey, if that is another"
                                                + " provider), or use imageUpload=inline");
         }
-        if (sameOrigin(baseUrl, storageUrl)) {
-            return c.getStorageApiKey() == null ? credentials : credentials.with(storageUrl, scheme, c.getStorageApiKey());
+        if (sameOrigin(baseUrl, uploadUrl)) {
+            return storageApiKey == null ? credentials : credentials.with(uploadUrl, scheme, storageApiKey);
         }
-        AuthScheme storageScheme = guessScheme(storageUrl);
-        if (c.getStorageApiKey() != null) {
-            return credentials.with(storageUrl, storageScheme, c.getStorageApiKey());
+        AuthScheme storageScheme = guessScheme(uploadUrl);
+        if (storageApiKey != null) {
+            return credentials.with(uploadUrl, storageScheme, storageApiKey);
         }
-        if (FalUrls.isFalHost(baseUrl) && FalUrls.isFalHost(storageUrl)) {
-            return credentials.with(storageUrl, storageScheme, key);
+        if (FalUrls.isFalHost(baseUrl) && FalUrls.isFalHost(uploadUrl)) {
+            return credentials.with(uploadUrl, storageScheme, key);
         }
-        throw new IllegalArgumentException("Option storageApiKey is required with imageUpload=fal-storage: storageUrl " + storageUrl
+        throw new IllegalArgumentException("Option storageApiKey is required with imageUpload=fal-storage: storageUrl " + uploadUrl
                                            + " is on another origin than baseUrl " + baseUrl + ", and baseUrl's key must not"
                                            + " travel to another provider");
     }
@@ -74,16 +72,16 @@ final class FluxKontextCredentials {
      * Whether the queue calls go to fal's own host with no key at all (apiKey unset, nothing in the environment):
      * fal refuses every job then, after the retries, so the endpoint says so when it starts.
      */
-    static boolean callsFalWithoutKey(FluxKontextConfiguration c) {
-        return FalUrls.isFalHost(c.getBaseUrl()) && queueKey(c) == null;
+    boolean callsFalWithoutKey() {
+        return FalUrls.isFalHost(baseUrl) && queueKey() == null;
     }
 
     /** apiKey, else (fal's hosts and loopback only) FAL_KEY, else FAL_KEY_ID:FAL_KEY_SECRET; null when none. */
-    private static String queueKey(FluxKontextConfiguration c) {
-        if (c.getApiKey() != null && !c.getApiKey().isBlank()) {
-            return c.getApiKey();
+    private String queueKey() {
+        if (apiKey != null && !apiKey.isBlank()) {
+            return apiKey;
         }
-        if (!FalUrls.isFalHost(c.getBaseUrl()) && !FalUrls.isLoopback(c.getBaseUrl())) {
+        if (!FalUrls.isFalHost(baseUrl) && !FalUrls.isLoopback(baseUrl)) {
             return null;
         }
         String env = System.getenv("FAL_KEY");
@@ -104,5 +102,11 @@ final class FluxKontextCredentials {
     private static boolean sameOrigin(String a, String b) {
         String origin = FalUrls.origin(a);
         return origin != null && origin.equals(FalUrls.origin(b));
+    }
+
+    /** Never the keys: a record's own toString would show them. */
+    @Override
+    public String toString() {
+        return "KeyRouting[baseUrl=" + baseUrl + ", storageUrl=" + storageUrl + "]";
     }
 }

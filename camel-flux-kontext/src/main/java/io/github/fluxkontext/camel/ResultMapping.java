@@ -15,12 +15,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /** Puts a job's handle or output on the exchange: headers always, the body per {@code outputType}. */
-final class FluxKontextOutput {
+final class ResultMapping {
 
     private final FalStorage storage;
     private final OutputType outputType;
 
-    FluxKontextOutput(FalStorage storage, OutputType outputType) {
+    ResultMapping(FalStorage storage, OutputType outputType) {
         this.storage = storage;
         this.outputType = outputType;
     }

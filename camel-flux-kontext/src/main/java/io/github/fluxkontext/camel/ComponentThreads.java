@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.github.fluxkontext.camel.client.RunOrHere;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -48,7 +49,7 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * The component's own work and the users' routes never share threads: a route that blocks after the call
  * cannot delay other jobs' answers and timeouts, nor deadlock them.
  */
-final class FluxKontextThreads {
+final class ComponentThreads {
 
     /** Threads for the component's own work, which never blocks. */
     private static final int INTERNAL_THREADS = 2;
@@ -67,7 +68,7 @@ final class FluxKontextThreads {
     private long lastCheckNanos = System.nanoTime();
     private int stalledChecks;
 
-    FluxKontextThreads(CamelContext camelContext, Object source, int routeThreads, int maxRouteThreads) {
+    ComponentThreads(CamelContext camelContext, Object source, int routeThreads, int maxRouteThreads) {
         this.camelContext = camelContext;
         this.routeThreads = routeThreads;
         ExecutorServiceManager executors = camelContext.getExecutorServiceManager();
@@ -170,12 +171,12 @@ final class FluxKontextThreads {
 
     /** Runs a step of the component's own on the internal pool; once the pool is shut down, here rather than never. */
     void runInternal(Runnable step) {
-        runOrHere(internal, step);
+        RunOrHere.run(internal, step);
     }
 
     /** Continues a route (calls {@code callback.done(false)}) on a route thread; once shut down, here rather than never. */
     void continueRoute(Runnable continuation) {
-        runOrHere(routes, continuation);
+        RunOrHere.run(routes, continuation);
     }
 
     /** The route threads, which may block: where a queued exchange gets its {@code maxConcurrentJobs} place. */
@@ -186,14 +187,6 @@ final class FluxKontextThreads {
     /** The ledger's upkeep (lease renewals, purges), which may block. */
     ExecutorService ledger() {
         return ledger;
-    }
-
-    private static void runOrHere(ExecutorService pool, Runnable task) {
-        try {
-            pool.execute(task);
-        } catch (RejectedExecutionException stopped) {
-            task.run();
-        }
     }
 
     void shutdown() {

@@ -21,8 +21,8 @@ import static io.github.fluxkontext.camel.model.JsonFields.integer;
 import static io.github.fluxkontext.camel.model.JsonFields.number;
 import static io.github.fluxkontext.camel.model.JsonFields.text;
 
-/** Reads fal's queue answers (job handles, statuses, cancels) into the model, and error answers into exceptions. */
-final class FalAnswers {
+/** Reads fal's responses: queue answers (job handles, statuses, cancels) into the model, error answers into exceptions. */
+final class FalResponseReader {
 
     private static final int BODY_EXCERPT = 2000;
     static final String NO_KEY_SENT = ". No key was sent: apiKey is not set, and neither FAL_KEY nor FAL_KEY_ID and FAL_KEY_SECRET"
@@ -34,7 +34,7 @@ final class FalAnswers {
     private final RetryPolicy retryPolicy;
     private final FalCredentials credentials;
 
-    FalAnswers(ObjectMapper mapper, RetryPolicy retryPolicy, FalCredentials credentials) {
+    FalResponseReader(ObjectMapper mapper, RetryPolicy retryPolicy, FalCredentials credentials) {
         this.mapper = mapper;
         this.retryPolicy = retryPolicy;
         this.credentials = credentials;

@@ -32,7 +32,7 @@ import org.apache.hc.core5.util.Timeout;
  * options, shared by the endpoints that agree on them, reference counted (closed when the last endpoint
  * using it stops). Endpoints that are handed a client of the user's own do not come here.
  */
-final class FluxKontextHttpClients {
+final class HttpClients {
 
     /** Two I/O threads serve thousands of waiting jobs: they only move bytes, all other work runs elsewhere. */
     private static final int IO_THREADS = 2;
@@ -70,7 +70,7 @@ final class FluxKontextHttpClients {
     private final Map<ConnectionSettings, Shared> clients = new HashMap<>();
 
     /** @param streamConnections room in each pool for status streams, on top of the configured connections */
-    FluxKontextHttpClients(CamelContext camelContext, ScheduledExecutorService scheduler, int streamConnections) {
+    HttpClients(CamelContext camelContext, ScheduledExecutorService scheduler, int streamConnections) {
         this.camelContext = camelContext;
         this.scheduler = scheduler;
         this.streamConnections = streamConnections;
@@ -112,7 +112,7 @@ final class FluxKontextHttpClients {
     }
 
     synchronized void closeAll() {
-        clients.values().forEach(FluxKontextHttpClients::close);
+        clients.values().forEach(HttpClients::close);
         clients.clear();
     }
 
