@@ -13,10 +13,14 @@ import io.github.fluxkontext.camel.client.RetryPolicy;
 import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.client.SubmitRetry;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import io.github.fluxkontext.camel.mapping.InputField;
 import io.github.fluxkontext.camel.model.KontextInputImage;
 import io.github.fluxkontext.camel.model.KontextRequest;
 import io.github.fluxkontext.camel.model.KontextRequestValidator;
 import io.github.fluxkontext.camel.model.KontextTask;
+import io.github.fluxkontext.camel.support.KeyRouting;
+import io.github.fluxkontext.camel.webhook.WebhookMarker;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.IdempotentRepository;
@@ -1064,7 +1068,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * consumer that a producer waits for the job, so that it is not also routed (see {@link WebhookMarker}); with
      * webhookSecret, the token the consumer requires (see {@link WebhookToken}).
      */
-    SubmitOptions submitOptions() {
+    public SubmitOptions submitOptions() {
         String callback = webhookUrl;
         if (callback != null && waitForResult && waitMode == WaitMode.WEBHOOK) {
             callback = WebhookMarker.mark(callback);

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.fluxkontext.camel.submit.JobPlaces;
+import io.github.fluxkontext.camel.support.JobStatistics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.annotations.DevConsole;

@@ -2,6 +2,12 @@ package io.github.fluxkontext.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.client.FalClient;
+import io.github.fluxkontext.camel.mapping.ResultMapping;
+import io.github.fluxkontext.camel.submit.JobSubmitter;
+import io.github.fluxkontext.camel.support.ComponentThreads;
+import io.github.fluxkontext.camel.support.JobStatistics;
+import io.github.fluxkontext.camel.support.MicrometerJobMeters;
+import io.github.fluxkontext.camel.wait.JobWaiter;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -35,7 +41,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements OperatorView
     private volatile FalClient client;
     private volatile JobWaiter waiter;
     private volatile JobSubmitter submitter;
-    private volatile CloseableHttpAsyncClient sharedHttpClient;
+    private volatile CloseableHttpAsyncClient http;
     private volatile Runnable removeMeters = () -> {
     };
 
@@ -81,20 +87,16 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements OperatorView
         super.doStart();
         FluxKontextComponent component = getComponent();
         ComponentThreads threads = component.threads();
-        CloseableHttpAsyncClient http = configuration.getHttpClient();
-        if (http == null) {
-            http = sharedHttpClient = component.httpClients().acquire(configuration);
-        }
+        http = component.httpClients().acquire(configuration);
         client = new FalClient(configuration.clientSettings(), http, threads.scheduler(), threads.internal(), new ObjectMapper());
         waiter = new JobWaiter(client.queue(), new ResultMapping(client.storage(), configuration.getOutputType()), configuration, threads,
                 statistics, component.jobPlaces(), component.streamPlaces(), component.runTimes(), component.awaitedWebhooks());
         if (operation.submits()) {
-            LedgerClaims claims = new LedgerClaims(component.ledger(configuration), component.ledgerUpkeep(), configuration, threads);
-            submitter = new JobSubmitter(client, configuration, getFalEndpointId(), component.jobPlaces(), claims, statistics);
+            submitter = new JobSubmitter(client, configuration, getFalEndpointId(), component.jobPlaces(), component.ledger(configuration),
+                    component.ledgerUpkeep(), threads, statistics);
         }
         component.warnOnceIfNoKey(configuration, operation);
         removeMeters = MicrometerJobMeters.registerIfPresent(getCamelContext(), this, statistics, getFalEndpointId());
-        waiter.open(); // last: a wait started from now on sees the new client and threads
     }
 
     @Override
@@ -108,9 +110,9 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements OperatorView
         if (client != null) {
             client.close(); // ends calls still under way (or waiting for a retry) so no exchange hangs
         }
-        if (sharedHttpClient != null) {
-            getComponent().httpClients().release(sharedHttpClient);
-            sharedHttpClient = null;
+        if (http != null) {
+            getComponent().httpClients().release(http); // a client of the user's own stays open
+            http = null;
         }
         removeMeters.run();
         super.doStop();

@@ -5,9 +5,14 @@ import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.client.Futures;
+import io.github.fluxkontext.camel.mapping.InputValues;
+import io.github.fluxkontext.camel.mapping.RequestMapping;
+import io.github.fluxkontext.camel.mapping.ResultMapping;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextRequest;
+import io.github.fluxkontext.camel.support.ComponentThreads;
+import io.github.fluxkontext.camel.support.ExchangeCompletion;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.fluxkontext.camel.client.FalClient;
+import io.github.fluxkontext.camel.submit.JobPlaces;
+import io.github.fluxkontext.camel.support.JobStatistics;
+import io.github.fluxkontext.camel.wait.JobWaiter;
 
 /**
  * One endpoint's figures, read when asked: what its JMX attributes ({@link ManagedJobs}), the dev console and the

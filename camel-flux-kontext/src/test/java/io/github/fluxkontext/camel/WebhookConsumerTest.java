@@ -21,6 +21,8 @@ import io.github.fluxkontext.camel.client.WebhookSigner;
 import io.github.fluxkontext.camel.model.FluxKontextJobFailedException;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.webhook.WebhookMarker;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.Fault;
 import org.apache.camel.Exchange;
