@@ -40,9 +40,9 @@ public class FluxKontextComponent extends HealthCheckComponent implements SSLCon
     private int routeThreads = 2;
     @Metadata(label = "advanced", defaultValue = "100")
     private int maxRouteThreads = 100;
-    @Metadata(label = "producer", defaultValue = "256")
+    @Metadata(label = "producer,wait", defaultValue = "256")
     private int maxOpenStreams = 256;
-    @Metadata(label = "producer", defaultValue = "0")
+    @Metadata(label = "producer,request", defaultValue = "0")
     private int maxConcurrentJobs;
 
     private ComponentThreads threads;
