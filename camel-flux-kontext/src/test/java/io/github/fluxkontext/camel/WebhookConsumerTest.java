@@ -509,7 +509,8 @@ class WebhookConsumerTest extends WebhookTestSupport {
             assertEquals("Service Unavailable: deliver it again later", noKeys.body(), "no JWKS fetch error, no host");
 
             String logged = String.join("\n", log.lines());
-            assertTrue(logged.contains("400 s away from now"), logged);
+            // 400 s, or 401 when the second turned between the header's timestamp and the check (a busy machine)
+            assertTrue(logged.matches("(?s).*40[01] s away from now.*"), logged);
             assertTrue(logged.contains("is not the body's"), logged);
             assertTrue(logged.contains("could not be fetched from http://127.0.0.1:" + nobody), logged);
         }
