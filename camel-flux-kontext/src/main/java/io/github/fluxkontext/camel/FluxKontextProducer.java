@@ -22,7 +22,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * The asynchronous producer: submits Kontext jobs and waits for them without holding a thread
- * ({@link JobWaiter}), and checks, fetches or cancels jobs by request id. Every operation ends its
+ * ({@link io.github.fluxkontext.camel.wait.JobWaiter}), and checks, fetches or cancels jobs by request id. Every operation ends its
  * exchange through one {@link ExchangeCompletion}.
  */
 public class FluxKontextProducer extends DefaultAsyncProducer {

@@ -19,8 +19,8 @@ import static io.github.fluxkontext.camel.FluxKontextConstants.IDEMPOTENCY_KEY;
  * The submits of one endpoint, each in the order it happens: claim the message's idempotency key, take a
  * {@code maxConcurrentJobs} place, resolve the input images, mark the claim as sent, send the submit, record the
  * request id. The place travels in the {@link Submission}: whoever goes on with the job gives it back when the job is
- * done with. Nothing but the claim runs on the caller's thread before the place is there, and a queued exchange
- * resolves its images on the route thread that hands it its place: reading local files may block.
+ * done with. The claim, and the input images once the place is there, are read on the caller's thread, or on the
+ * route thread that hands a queued exchange its place: a ledger and local files may block, never an I/O thread.
  */
 public final class JobSubmitter {
 
@@ -55,7 +55,8 @@ public final class JobSubmitter {
     }
 
     /**
-     * Submits the request, unless the message's idempotency key names a job that exists: then that job is gone on with.
+     * Submits the request, unless the message's idempotency key names a job that exists: then the exchange goes on with
+     * that job.
      *
      * @throws io.github.fluxkontext.camel.model.FluxKontextException (nothing sent) for a bad key, or one the ledger
      *                                                                 does not let submit
@@ -77,7 +78,7 @@ public final class JobSubmitter {
         return claim.settle(sent, Submission::job);
     }
 
-    /** Resolves the input images and sends the submit, holding the place; gives the place back if no job came of it. */
+    /** Resolves the input images and sends the submit, holding the place; a failed submit gives it back at once. */
     private CompletableFuture<Submission> send(KontextRequest request, LedgerClaims.Claim claim, JobPlaces.Place place) {
         CompletableFuture<KontextJob> answered;
         try {
@@ -90,7 +91,7 @@ public final class JobSubmitter {
         }
         answered.whenComplete((job, error) -> {
             if (error != null) {
-                place.release(); // no job came of it: the place goes to the next in line
+                place.release(); // the exchange fails now: the place goes to the next in line
             }
         });
         return answered.thenApply(job -> {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The submission ledger's upkeep, never on a caller's thread: the leases of keyed submits under way are
  * renewed, and expired entries are purged when a ledger says a purge is due. Both may block on a database or a
- * disk, so they run on the component's ledger threads ({@link ComponentThreads}); the scheduler only times
+ * disk, so they run on the component's ledger threads ({@link io.github.fluxkontext.camel.support.ComponentThreads}); the scheduler only times
  * the renewals, holding no thread in between. A failure of either never fails a submit: it is logged (and a
  * failed purge counted), and the next renewal or purge tries again.
  */

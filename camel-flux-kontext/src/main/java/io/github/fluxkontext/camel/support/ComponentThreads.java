@@ -29,7 +29,7 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * does next; never blocks</td><td>2 threads, unbounded queue</td><td>graceful</td></tr>
  * <tr><td>{@code FluxKontextRoute}</td><td>the rest of the users' routes, after a job completed (the
  * steps after {@code flux-kontext}); these may block (JDBC, files, a synchronous call back into this
- * component). Also the submission ledger's writes once fal answered a keyed submit ({@link SubmissionGuard}),
+ * component). Also the submission ledger's writes once fal answered a keyed submit ({@link io.github.fluxkontext.camel.submit.LedgerClaims}),
  * which may block on a database or a disk too</td><td>{@code routeThreads} (default 2: handing an exchange back
  * takes microseconds). When all are busy and none has finished a task for two checks in a row,
  * {@value #STALL_CHECK_MS} ms apart (routes blocked), the pool grows by {@code routeThreads} at a time up to
@@ -38,7 +38,7 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * undisturbed. And the submit of an exchange that waited for a {@code maxConcurrentJobs} place, from the moment
  * it got one: preparing its input reads local image files</td><td>graceful</td></tr>
  * <tr><td>{@code FluxKontextLedger}</td><td>the submission ledger's upkeep, which may block on a database or a
- * disk: renewing the leases of keyed submits under way ({@link LedgerUpkeep}), and purging expired entries, one
+ * disk: renewing the leases of keyed submits under way ({@link io.github.fluxkontext.camel.submit.LedgerUpkeep}), and purging expired entries, one
  * purge at a time</td><td>{@value #LEDGER_THREADS} threads, unbounded queue: a long purge leaves a thread for the
  * renewals</td><td>graceful</td></tr>
  * <tr><td>{@code FluxKontextHttp}</td><td>the HTTP client's I/O reactor: moves bytes, nothing
