@@ -57,6 +57,10 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "enhancePrompt": getOrCreateConfiguration(target).setEnhancePrompt(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "guidancescale":
         case "guidanceScale": getOrCreateConfiguration(target).setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
         case "httpclient":
         case "httpClient": getOrCreateConfiguration(target).setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "idempotentrepository":
@@ -187,6 +191,10 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "enhancePrompt": return java.lang.Boolean.class;
         case "guidancescale":
         case "guidanceScale": return java.lang.Double.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return boolean.class;
         case "httpclient":
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "idempotentrepository":
@@ -318,6 +326,10 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "enhancePrompt": return getOrCreateConfiguration(target).getEnhancePrompt();
         case "guidancescale":
         case "guidanceScale": return getOrCreateConfiguration(target).getGuidanceScale();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
         case "httpclient":
         case "httpClient": return getOrCreateConfiguration(target).getHttpClient();
         case "idempotentrepository":

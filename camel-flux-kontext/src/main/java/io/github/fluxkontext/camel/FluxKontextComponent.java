@@ -1,28 +1,36 @@
 package io.github.fluxkontext.camel;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.ledger.MemorySubmissionLedger;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import io.github.fluxkontext.camel.submit.JobPlaces;
+import io.github.fluxkontext.camel.submit.LedgerUpkeep;
+import io.github.fluxkontext.camel.support.ComponentThreads;
+import io.github.fluxkontext.camel.support.HttpClients;
+import io.github.fluxkontext.camel.wait.AwaitedWebhooks;
+import io.github.fluxkontext.camel.wait.RunTimes;
+import io.github.fluxkontext.camel.wait.StreamPlaces;
 import org.apache.camel.Endpoint;
 import org.apache.camel.SSLContextParametersAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code flux-kontext} component: creates and edits images with FLUX.1 Kontext through fal's queue
  * API. Its configuration holds the defaults of every endpoint; the threads and HTTP clients it owns
- * ({@link FluxKontextThreads}) are shared by all its endpoints.
+ * ({@link ComponentThreads}) are shared by all its endpoints.
  */
 @Component("flux-kontext")
-public class FluxKontextComponent extends DefaultComponent implements SSLContextParametersAware {
+public class FluxKontextComponent extends HealthCheckComponent implements SSLContextParametersAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FluxKontextComponent.class);
 
     @Metadata
     private FluxKontextConfiguration configuration = new FluxKontextConfiguration();
@@ -32,18 +40,17 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     private int routeThreads = 2;
     @Metadata(label = "advanced", defaultValue = "100")
     private int maxRouteThreads = 100;
-    @Metadata(label = "producer", defaultValue = "1024")
+    @Metadata(label = "producer,wait", defaultValue = "1024")
     private int maxOpenStreams = 1024;
-    @Metadata(label = "producer", defaultValue = "0")
+    @Metadata(label = "producer,request", defaultValue = "0")
     private int maxConcurrentJobs;
 
-    private FluxKontextThreads threads;
+    private ComponentThreads threads;
     private SubmissionLedger defaultLedger;
-    private FluxKontextHttpClients httpClients;
-    private JobSlots slots;
+    private HttpClients httpClients;
+    private JobPlaces jobPlaces;
     private LedgerUpkeep ledgerUpkeep;
-    private final Set<FluxKontextEndpoint> startedEndpoints = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger openStreams = new AtomicInteger();
+    private StreamPlaces streamPlaces;
     private final RunTimes runTimes = new RunTimes();
     private final AwaitedWebhooks awaitedWebhooks = new AwaitedWebhooks();
     private final AtomicBoolean warnedNoKey = new AtomicBoolean();
@@ -61,7 +68,7 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** The threads the endpoints share; made when the first endpoint starts. */
-    synchronized FluxKontextThreads threads() {
+    synchronized ComponentThreads threads() {
         if (threads == null) {
             if (routeThreads < 1 || maxRouteThreads < routeThreads) {
                 throw new IllegalArgumentException("Options routeThreads (" + routeThreads + ") and maxRouteThreads ("
@@ -70,19 +77,20 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
             if (maxOpenStreams < 0) {
                 throw new IllegalArgumentException("Option maxOpenStreams must be 0 or more, was " + maxOpenStreams);
             }
-            threads = new FluxKontextThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
-            httpClients = new FluxKontextHttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
+            threads = new ComponentThreads(getCamelContext(), this, routeThreads, maxRouteThreads);
+            httpClients = new HttpClients(getCamelContext(), threads.scheduler(), maxOpenStreams);
             // a queued exchange gets its place on a route thread: its submit then reads local input files, which blocks
-            slots = new JobSlots(maxConcurrentJobs, threads.scheduler(), threads.routes());
+            jobPlaces = new JobPlaces(maxConcurrentJobs, threads);
+            streamPlaces = new StreamPlaces(maxOpenStreams);
             ledgerUpkeep = new LedgerUpkeep(threads.scheduler(), threads.ledger());
         }
         return threads;
     }
 
     /** The maxConcurrentJobs places the endpoints share; made with the threads. */
-    synchronized JobSlots slots() {
+    synchronized JobPlaces jobPlaces() {
         threads();
-        return slots;
+        return jobPlaces;
     }
 
     /** The ledger's upkeep (lease renewals, purges) the endpoints share; made with the threads. */
@@ -97,37 +105,20 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** The places, or null when the component has not started them (for monitoring: never starts them). */
-    synchronized JobSlots currentSlots() {
-        return slots;
-    }
-
-    /** The endpoints of this component that run now. */
-    List<FluxKontextEndpoint> startedEndpoints() {
-        return List.copyOf(startedEndpoints);
+    synchronized JobPlaces currentJobPlaces() {
+        return jobPlaces;
     }
 
     /** The HTTP clients the endpoints share; made with the threads. */
-    synchronized FluxKontextHttpClients httpClients() {
+    synchronized HttpClients httpClients() {
         threads();
         return httpClients;
     }
 
-    /** Takes one of the maxOpenStreams places for a status stream; false when all are taken. */
-    boolean openStream() {
-        while (true) {
-            int open = openStreams.get();
-            if (open >= maxOpenStreams) {
-                return false;
-            }
-            if (openStreams.compareAndSet(open, open + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** Gives back a place taken by {@link #openStream()}. */
-    void streamClosed() {
-        openStreams.decrementAndGet();
+    /** The maxOpenStreams places the endpoints share; made with the threads. */
+    synchronized StreamPlaces streamPlaces() {
+        threads();
+        return streamPlaces;
     }
 
     /** How long jobs run, per fal endpoint, as this component saw them (polling asks when they are due). */
@@ -136,8 +127,8 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
     }
 
     /** Status streams open now, over all endpoints. */
-    public int getOpenStreams() {
-        return openStreams.get();
+    public synchronized int getOpenStreams() {
+        return streamPlaces == null ? 0 : streamPlaces.open();
     }
 
     /**
@@ -157,36 +148,43 @@ public class FluxKontextComponent extends DefaultComponent implements SSLContext
         return awaitedWebhooks;
     }
 
-    void started(FluxKontextEndpoint endpoint) {
-        startedEndpoints.add(endpoint);
-    }
-
-    /** Whether the component has yet to say that it calls fal without a key (it says so once, not per endpoint). */
-    boolean firstNoKeyWarning() {
-        return warnedNoKey.compareAndSet(false, true);
-    }
-
-    void stopped(FluxKontextEndpoint endpoint) {
-        startedEndpoints.remove(endpoint);
+    /** The ledger of an endpoint: its ledger option, else the component's in-memory one. */
+    SubmissionLedger ledger(FluxKontextConfiguration endpointConfiguration) {
+        return endpointConfiguration.getLedger() != null ? endpointConfiguration.getLedger() : defaultLedger();
     }
 
     /**
-     * Stops the endpoints still running first (a context stops them before its components anyway;
-     * this covers stopping the component alone), so no exchange waits on a scheduler that is gone.
+     * Says, once per component rather than per endpoint, that a producer calls fal without a key: fal refuses every
+     * job then, after the retries.
+     */
+    void warnOnceIfNoKey(FluxKontextConfiguration endpointConfiguration, FluxKontextOperation operation) {
+        if (!operation.isConsumer() && endpointConfiguration.keyRouting().callsFalWithoutKey() && warnedNoKey.compareAndSet(false, true)) {
+            LOG.warn("No API key: flux-kontext calls fal at {} without one (apiKey is not set; FAL_KEY, FAL_KEY_ID and FAL_KEY_SECRET"
+                     + " are not in the environment), so fal will refuse every job with 401. Set"
+                     + " camel.component.flux-kontext.api-key (or the FAL_KEY environment variable); to try it without fal,"
+                     + " point base-url at the simulator", FalUrls.redact(endpointConfiguration.getBaseUrl()));
+        }
+    }
+
+    /**
+     * Stops its endpoints that still run first (a context stops them before its components anyway; this covers
+     * stopping the component alone), so no exchange waits on a scheduler that is gone.
      */
     @Override
     protected void doStop() throws Exception {
-        for (FluxKontextEndpoint endpoint : List.copyOf(startedEndpoints)) {
-            ServiceHelper.stopService(endpoint);
+        for (Endpoint endpoint : getCamelContext().getEndpoints()) {
+            if (endpoint instanceof FluxKontextEndpoint flux && flux.getComponent() == this) {
+                ServiceHelper.stopService(flux);
+            }
         }
         synchronized (this) {
             if (threads != null) {
-                slots.stop();
+                jobPlaces.stop();
                 httpClients.closeAll();
                 threads.shutdown();
                 threads = null;
                 httpClients = null;
-                slots = null;
+                jobPlaces = null;
                 ledgerUpkeep = null;
             }
         }

@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import io.github.fluxkontext.camel.client.AuthScheme;
 import io.github.fluxkontext.camel.client.FalClientSettings;
@@ -12,10 +13,14 @@ import io.github.fluxkontext.camel.client.RetryPolicy;
 import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.client.SubmitRetry;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
+import io.github.fluxkontext.camel.mapping.InputField;
 import io.github.fluxkontext.camel.model.KontextInputImage;
 import io.github.fluxkontext.camel.model.KontextRequest;
 import io.github.fluxkontext.camel.model.KontextRequestValidator;
 import io.github.fluxkontext.camel.model.KontextTask;
+import io.github.fluxkontext.camel.support.KeyRouting;
+import io.github.fluxkontext.camel.webhook.WebhookMarker;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.IdempotentRepository;
@@ -33,6 +38,9 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 @Configurer
 public class FluxKontextConfiguration implements Cloneable {
 
+    /** How the component introduces itself to fal: its name and version. */
+    private static final String USER_AGENT = "camel-flux-kontext/"
+                                             + Objects.requireNonNullElse(FluxKontextConfiguration.class.getPackage().getImplementationVersion(), "dev");
     /** Shorter secrets are too easy to guess from a token that leaked (the URL fal stores carries it). */
     static final int MIN_WEBHOOK_SECRET_LENGTH = 16;
     /** Longer values are not fal's user ids (the verifier refuses longer headers anyway). */
@@ -43,96 +51,109 @@ public class FluxKontextConfiguration implements Cloneable {
     /** Renewed every third of it: shorter, a renewal would have to come faster than many stores answer. */
     static final long MIN_LEDGER_LEASE_MS = 100;
 
-    @UriParam(label = "producer", enums = "pro,max", defaultValue = "pro")
+    // ---- Request: what is sent to fal; each Kontext field is an option, a header and a body field
+    @UriParam(label = "producer,request", enums = "pro,max", defaultValue = "pro")
     private FluxKontextModel model = FluxKontextModel.PRO;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private String endpointId;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private String prompt;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private String imageUrl;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private Long seed;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private Double guidanceScale;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private Integer numImages;
-    @UriParam(label = "producer", enums = "1,2,3,4,5,6")
+    @UriParam(label = "producer,request", enums = "1,2,3,4,5,6")
     private String safetyTolerance;
-    @UriParam(label = "producer", enums = "jpeg,png")
+    @UriParam(label = "producer,request", enums = "jpeg,png")
     private String outputFormat;
-    @UriParam(label = "producer", enums = "21:9,16:9,4:3,3:2,1:1,2:3,3:4,9:16,9:21")
+    @UriParam(label = "producer,request", enums = "21:9,16:9,4:3,3:2,1:1,2:3,3:4,9:16,9:21")
     private String aspectRatio;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private Boolean enhancePrompt;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private Boolean syncMode;
-    @UriParam(label = "producer", defaultValue = "true")
-    private boolean waitForResult = true;
-    @UriParam(label = "producer", enums = "result,bytes,urls", defaultValue = "result")
-    private OutputType outputType = OutputType.RESULT;
-    @UriParam(label = "producer", enums = "stream,poll,webhook", defaultValue = "stream")
-    private WaitMode waitMode = WaitMode.STREAM;
-    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
-    private long streamIdleTimeout = 30000;
-    @UriParam(label = "producer", defaultValue = "500", javaType = "java.time.Duration")
-    private long pollInterval = 500;
-    @UriParam(label = "producer", defaultValue = "5000", javaType = "java.time.Duration")
-    private long maxPollInterval = 5000;
-    @UriParam(label = "producer", defaultValue = "600000", javaType = "java.time.Duration")
-    private long timeout = 600000;
-    @UriParam(label = "producer", defaultValue = "true")
-    private boolean cancelOnTimeout = true;
-    @UriParam(label = "producer", defaultValue = "false")
-    private boolean logs = false;
-    @UriParam(label = "producer", enums = "inline,fal-storage", defaultValue = "inline")
+    @UriParam(label = "producer,request", enums = "inline,fal-storage", defaultValue = "inline")
     private ImageUpload imageUpload = ImageUpload.INLINE;
-    @UriParam(label = "producer", defaultValue = "10485760")
+    @UriParam(label = "producer,request", defaultValue = "10485760")
     private long maxInlineImageSize = 10485760;
-    @UriParam(label = "producer", defaultValue = "52428800")
-    private long maxDownloadSize = 52428800;
-    @UriParam(label = "producer", enums = "normal,low")
+    @UriParam(label = "producer,request")
+    private String storageUrl;
+    @UriParam(label = "producer,request", enums = "normal,low")
     private QueuePriority priority;
-    @UriParam(label = "producer", javaType = "java.time.Duration")
+    @UriParam(label = "producer,request", javaType = "java.time.Duration")
     private Long startTimeout;
-    @UriParam(label = "producer")
+    @UriParam(label = "producer,request")
     private String webhookUrl;
-    @UriParam(label = "consumer", defaultValue = "/fal/webhook")
+
+    // ---- Waiting: how an exchange waits for its job, and for how long
+    @UriParam(label = "producer,wait", defaultValue = "true")
+    private boolean waitForResult = true;
+    @UriParam(label = "producer,wait", enums = "stream,poll,webhook", defaultValue = "stream")
+    private WaitMode waitMode = WaitMode.STREAM;
+    @UriParam(label = "producer,wait", defaultValue = "30000", javaType = "java.time.Duration")
+    private long streamIdleTimeout = 30000;
+    @UriParam(label = "producer,wait", defaultValue = "500", javaType = "java.time.Duration")
+    private long pollInterval = 500;
+    @UriParam(label = "producer,wait", defaultValue = "5000", javaType = "java.time.Duration")
+    private long maxPollInterval = 5000;
+    @UriParam(label = "producer,wait", defaultValue = "600000", javaType = "java.time.Duration")
+    private long timeout = 600000;
+    @UriParam(label = "producer,wait", defaultValue = "true")
+    private boolean cancelOnTimeout = true;
+    @UriParam(label = "producer,wait", defaultValue = "false")
+    private boolean logs = false;
+
+    // ---- Output: what a completed job makes of the exchange, for the producer and the webhook consumer
+    @UriParam(label = "common", enums = "result,bytes,urls", defaultValue = "result")
+    private OutputType outputType = OutputType.RESULT;
+    @UriParam(label = "common", defaultValue = "52428800")
+    private long maxDownloadSize = 52428800;
+
+    // ---- Retries: which failed calls are sent again, and when
+    @UriParam(label = "producer,retry", defaultValue = "3")
+    private int maxRetries = 3;
+    @UriParam(label = "producer,retry", defaultValue = "1000", javaType = "java.time.Duration")
+    private long retryDelay = 1000;
+    @UriParam(label = "producer,retry", defaultValue = "30000", javaType = "java.time.Duration")
+    private long maxRetryDelay = 30000;
+    @UriParam(label = "producer,retry", enums = "safe,all,none", defaultValue = "safe")
+    private SubmitRetry submitRetry = SubmitRetry.SAFE;
+
+    // ---- Ledger: exactly once for messages with an idempotency key
+    @UriParam(label = "producer,ledger")
+    private SubmissionLedger ledger;
+    @UriParam(label = "producer,ledger", defaultValue = "86400000", javaType = "java.time.Duration")
+    private long ledgerTtl = 86400000;
+    @UriParam(label = "producer,ledger", defaultValue = "30000", javaType = "java.time.Duration")
+    private long ledgerLease = 30000;
+    @UriParam(label = "producer,ledger", defaultValue = "false")
+    private boolean resubmitUnanswered = false;
+
+    // ---- Webhook consumer: flux-kontext:webhook, which receives fal's callbacks
+    @UriParam(label = "consumer,webhook", defaultValue = "/fal/webhook")
     private String path = "/fal/webhook";
-    @UriParam(label = "consumer", defaultValue = "true")
+    @UriParam(label = "consumer,webhook", defaultValue = "true")
     private boolean verifyWebhookSignature = true;
-    @UriParam(label = "consumer", defaultValue = "https://rest.alpha.fal.ai/.well-known/jwks.json")
+    @UriParam(label = "consumer,webhook", defaultValue = "https://rest.alpha.fal.ai/.well-known/jwks.json")
     private String jwksUrl = "https://rest.alpha.fal.ai/.well-known/jwks.json";
-    @UriParam(label = "consumer", defaultValue = "300000", javaType = "java.time.Duration")
+    @UriParam(label = "consumer,webhook", defaultValue = "300000", javaType = "java.time.Duration")
     private long webhookTolerance = 300000;
-    @UriParam(label = "consumer", defaultValue = "16777216")
+    @UriParam(label = "consumer,webhook", defaultValue = "16777216")
     private long maxWebhookSize = 16777216;
-    @UriParam(label = "consumer")
+    @UriParam(label = "consumer,webhook")
     private IdempotentRepository idempotentRepository;
     @UriParam(label = "consumer,security")
     private String webhookUserIds;
     @UriParam(label = "security", secret = true)
     private String webhookSecret;
-    @UriParam(label = "producer", defaultValue = "3")
-    private int maxRetries = 3;
-    @UriParam(label = "producer", defaultValue = "1000", javaType = "java.time.Duration")
-    private long retryDelay = 1000;
-    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
-    private long maxRetryDelay = 30000;
-    @UriParam(label = "producer", enums = "safe,all,none", defaultValue = "safe")
-    private SubmitRetry submitRetry = SubmitRetry.SAFE;
-    @UriParam(label = "producer")
-    private SubmissionLedger ledger;
-    @UriParam(label = "producer", defaultValue = "86400000", javaType = "java.time.Duration")
-    private long ledgerTtl = 86400000;
-    @UriParam(label = "producer", defaultValue = "30000", javaType = "java.time.Duration")
-    private long ledgerLease = 30000;
-    @UriParam(label = "producer", defaultValue = "false")
-    private boolean resubmitUnanswered = false;
+
+    // ---- Connection and security: where calls go, with which key, over which HTTP client
     @UriParam(label = "common", defaultValue = "https://queue.fal.run")
     private String baseUrl = "https://queue.fal.run";
-    @UriParam(label = "producer")
-    private String storageUrl;
     @UriParam(label = "security", secret = true)
     private String apiKey;
     @UriParam(label = "security", secret = true)
@@ -141,6 +162,8 @@ public class FluxKontextConfiguration implements Cloneable {
     private AuthScheme authScheme;
     @UriParam(label = "security", defaultValue = "false")
     private boolean allowInsecureHttp = false;
+    @UriParam(label = "security")
+    private SSLContextParameters sslContextParameters;
     @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
     private long connectTimeout = 10000;
     @UriParam(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration")
@@ -153,8 +176,6 @@ public class FluxKontextConfiguration implements Cloneable {
     private String proxyHost;
     @UriParam(label = "proxy")
     private Integer proxyPort;
-    @UriParam(label = "security")
-    private SSLContextParameters sslContextParameters;
     @UriParam(label = "advanced")
     private CloseableHttpAsyncClient httpClient;
 
@@ -172,8 +193,9 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The Kontext model: pro or max (the larger, slower one). Picks the fal endpoint of the
-     * operation.
+     * The Kontext model, pro or max (the larger, slower one), which picks the fal endpoint of the operation.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setModel(FluxKontextModel model) {
         this.model = model;
@@ -184,9 +206,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * A fal endpoint id that replaces the one chosen by operation and model, for other Kontext variants
-     * (e.g. fal-ai/flux-kontext/dev). For status, result and cancel it names the app of the job
-     * when neither the header CamelFluxKontextEndpointId nor a KontextJob body does.
+     * A fal endpoint id that replaces the one operation and model choose, for other Kontext variants (e.g.
+     * fal-ai/flux-kontext/dev); for status, result and cancel, the job's app when neither the header
+     * CamelFluxKontextEndpointId nor a KontextJob body names one.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setEndpointId(String endpointId) {
         this.endpointId = endpointId;
@@ -198,6 +222,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * The prompt when neither the header CamelFluxKontextPrompt nor the body gives one.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setPrompt(String prompt) {
         this.prompt = prompt;
@@ -208,8 +234,10 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The input image of edit (http(s) URL or data URI) when neither the header CamelFluxKontextImageUrl
-     * nor the body gives one.
+     * The input image of edit (an http(s) URL or a data URI) when neither the header CamelFluxKontextImageUrl nor the
+     * body gives one.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setImageUrl(String imageUrl) {
         this.imageUrl = imageUrl;
@@ -221,6 +249,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * The seed: the same seed and prompt give the same image.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setSeed(Long seed) {
         this.seed = seed;
@@ -232,6 +262,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * Guidance scale (CFG), 1 to 20; fal's default is 3.5.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setGuidanceScale(Double guidanceScale) {
         this.guidanceScale = guidanceScale;
@@ -243,6 +275,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * Number of images to generate, 1 to 4; fal's default is 1.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setNumImages(Integer numImages) {
         this.numImages = numImages;
@@ -253,7 +287,9 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Safety tolerance, 1 (strictest) to 6; sent to fal as a string. fal's default is 2.
+     * Safety tolerance, 1 (strictest) to 6, sent to fal as a string; fal's default is 2.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setSafetyTolerance(String safetyTolerance) {
         this.safetyTolerance = safetyTolerance;
@@ -265,6 +301,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * Format of the generated images: jpeg (fal's default) or png.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setOutputFormat(String outputFormat) {
         this.outputFormat = outputFormat;
@@ -276,6 +314,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * Aspect ratio of the generated images.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setAspectRatio(String aspectRatio) {
         this.aspectRatio = aspectRatio;
@@ -286,7 +326,9 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Whether fal enhances the prompt before generating. Unset, it is not sent and fal applies its default (false).
+     * Whether fal enhances the prompt before generating; unset, it is not sent and fal applies its default (false).
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setEnhancePrompt(Boolean enhancePrompt) {
         this.enhancePrompt = enhancePrompt;
@@ -297,11 +339,96 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Whether fal returns the images inline as data URIs instead of URLs (and keeps no copy). Unset, it is not sent and fal
-     * applies its default (false).
+     * Whether fal returns the images inline as data URIs instead of URLs (and keeps no copy); unset, it is not sent and
+     * fal applies its default (false).
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
     public void setSyncMode(Boolean syncMode) {
         this.syncMode = syncMode;
+    }
+
+    public ImageUpload getImageUpload() {
+        return imageUpload;
+    }
+
+    /**
+     * How local images (byte array, File, Path, InputStream bodies) reach fal: inline as data URIs (fal and aggregators
+     * accept them), or fal-storage: uploaded to storageUrl first and sent as a URL.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
+     */
+    public void setImageUpload(ImageUpload imageUpload) {
+        this.imageUpload = imageUpload;
+    }
+
+    public long getMaxInlineImageSize() {
+        return maxInlineImageSize;
+    }
+
+    /**
+     * The largest image, in bytes, sent inline as a data URI; a larger one fails before sending and asks for
+     * imageUpload=fal-storage.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
+     */
+    public void setMaxInlineImageSize(long maxInlineImageSize) {
+        this.maxInlineImageSize = maxInlineImageSize;
+    }
+
+    public String getStorageUrl() {
+        return storageUrl;
+    }
+
+    /**
+     * fal's storage API base URL for imageUpload=fal-storage: unset, https://rest.fal.ai when baseUrl is fal's own;
+     * with any other baseUrl it must be set, as an aggregator's token must not go to fal.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
+     */
+    public void setStorageUrl(String storageUrl) {
+        this.storageUrl = storageUrl;
+    }
+
+    public QueuePriority getPriority() {
+        return priority;
+    }
+
+    /**
+     * fal queue priority, normal or low (header x-fal-queue-priority).
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
+     */
+    public void setPriority(QueuePriority priority) {
+        this.priority = priority;
+    }
+
+    public Long getStartTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Server-side deadline for the job to start running (header x-fal-request-timeout, more than 1 second): fal fails
+     * the job if it is still queued by then.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
+     */
+    public void setStartTimeout(Long startTimeout) {
+        this.startTimeout = startTimeout;
+    }
+
+    public String getWebhookUrl() {
+        return webhookUrl;
+    }
+
+    /**
+     * A URL fal calls when the job completes (fal_webhook): the public HTTPS address of a flux-kontext:webhook
+     * consumer, this instance's or another's; required with waitMode=webhook.
+     *
+     * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
+     */
+    public void setWebhookUrl(String webhookUrl) {
+        this.webhookUrl = webhookUrl;
     }
 
     public boolean isWaitForResult() {
@@ -309,24 +436,14 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * With true, edit, text-to-image and multi wait for the job and continue with its output (see
-     * outputType), and result waits for the job to complete. With false they continue at once with the
-     * queue handle (a KontextJob), and result fails if the job has not completed yet.
+     * With true, edit, text-to-image and multi wait for the job and continue with its output (see outputType), and
+     * result waits for the job to complete; with false they continue at once with the queue handle (a KontextJob), and
+     * result fails if the job has not completed yet.
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setWaitForResult(boolean waitForResult) {
         this.waitForResult = waitForResult;
-    }
-
-    public OutputType getOutputType() {
-        return outputType;
-    }
-
-    /**
-     * What the body holds when a job completed: result (a KontextResult), bytes (the image as a byte array, or a
-     * list of byte arrays for several, downloaded or decoded) or urls (a list of the image URLs).
-     */
-    public void setOutputType(OutputType outputType) {
-        this.outputType = outputType;
     }
 
     public WaitMode getWaitMode() {
@@ -334,11 +451,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * How a waiting exchange learns that its job is done: stream (fal's status stream, read without a thread;
-     * polling where the stream is refused, breaks or stays silent), poll (status polls), or webhook (fal calls
-     * webhookUrl, which a flux-kontext:webhook consumer of this CamelContext receives; a background poll every
-     * maxPollInterval completes the wait when the callback lands elsewhere or never). No mode submits again
-     * or loses the job.
+     * How a waiting exchange learns that its job is done: stream (fal's status stream, polling where it cannot be
+     * used), poll (status polls) or webhook (fal calls webhookUrl, received by a flux-kontext:webhook consumer of this
+     * CamelContext, with a poll every maxPollInterval in the background); no mode submits again or loses the job.
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setWaitMode(WaitMode waitMode) {
         this.waitMode = waitMode;
@@ -349,8 +466,10 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * With waitMode=stream: the longest silence on a status stream (fal pings every 15 s) before it counts as
-     * broken; the wait then goes on by polling.
+     * With waitMode=stream, the longest silence on a status stream (fal pings every 15 s) before it counts as broken
+     * and the wait goes on by polling.
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setStreamIdleTimeout(long streamIdleTimeout) {
         this.streamIdleTimeout = streamIdleTimeout;
@@ -361,11 +480,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * With waitMode=poll (and wherever a stream cannot be used): how often to ask for the status of a job that
-     * runs (IN_PROGRESS) while the component has not yet learned how long the endpoint's jobs run; once it has,
-     * it asks shortly before the job is due, then every 100 ms a few times. A job in the queue is asked at this
-     * interval too, unless its queue position goes down so slowly that it cannot start that soon (then halfway
-     * to its expected start, at most maxPollInterval). The first poll comes sooner, at most 250 ms after submit.
+     * How often a job's status is polled (waitMode=poll, and wherever a stream cannot be used) while the component has
+     * not learnt how long the endpoint's jobs run, and while a job waits in a queue that moves; the first poll comes at
+     * most 250 ms after the submit.
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setPollInterval(long pollInterval) {
         this.pollInterval = pollInterval;
@@ -376,8 +495,10 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The longest interval between two status polls (for a job far back in the queue, or a running job not due
-     * yet); with waitMode=webhook, the interval of the background poll.
+     * The longest interval between two status polls (a job far back in the queue, a running job not due yet); with
+     * waitMode=webhook, the interval of the background poll.
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setMaxPollInterval(long maxPollInterval) {
         this.maxPollInterval = maxPollInterval;
@@ -388,9 +509,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * How long to wait for the job to complete. On expiry the exchange fails with a FluxKontextTimeoutException
-     * carrying the request id. Once the job has completed it no longer applies: fetching the result and the
-     * images is bounded by requestTimeout and the retries.
+     * How long to wait for the job to complete: on expiry the exchange fails with a FluxKontextTimeoutException
+     * carrying the request id; once the job has completed it no longer applies (fetching the result is bounded by
+     * requestTimeout and the retries).
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setTimeout(long timeout) {
         this.timeout = timeout;
@@ -402,6 +525,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * Whether to cancel the job at fal when the wait times out.
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setCancelOnTimeout(boolean cancelOnTimeout) {
         this.cancelOnTimeout = cancelOnTimeout;
@@ -412,36 +537,26 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Whether to ask fal for the job's log lines in status answers (they appear in the KontextJob and at
-     * DEBUG level).
+     * Whether to ask fal for the job's log lines in status answers (they appear in the KontextJob and at DEBUG level).
+     *
+     * @see "flux-kontext-component.adoc, Waiting"
      */
     public void setLogs(boolean logs) {
         this.logs = logs;
     }
 
-    public ImageUpload getImageUpload() {
-        return imageUpload;
+    public OutputType getOutputType() {
+        return outputType;
     }
 
     /**
-     * How local images (byte array, File, Path, InputStream bodies) reach fal: inline as data URIs (accepted by
-     * fal and by aggregators), or fal-storage: uploaded to fal's storage at storageUrl first, then sent as
-     * a URL.
+     * What the body holds once a job completed: result (a KontextResult), bytes (the image as a byte array, or a list
+     * of them for several, downloaded or decoded) or urls (a list of the image URLs).
+     *
+     * @see "flux-kontext-component.adoc, Response: from Kontext output to the exchange"
      */
-    public void setImageUpload(ImageUpload imageUpload) {
-        this.imageUpload = imageUpload;
-    }
-
-    public long getMaxInlineImageSize() {
-        return maxInlineImageSize;
-    }
-
-    /**
-     * The largest image, in bytes, sent inline as a data URI; a larger one fails before sending and asks
-     * for imageUpload=fal-storage.
-     */
-    public void setMaxInlineImageSize(long maxInlineImageSize) {
-        this.maxInlineImageSize = maxInlineImageSize;
+    public void setOutputType(OutputType outputType) {
+        this.outputType = outputType;
     }
 
     public long getMaxDownloadSize() {
@@ -449,46 +564,127 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The largest answer accepted from the server, in bytes: each image download and each API answer (a
-     * sync-mode result holds its images). Larger answers fail with a clear error.
+     * The largest answer accepted from the server, in bytes: each image download and each API answer (a sync-mode
+     * result holds its images); larger answers fail with a clear error.
+     *
+     * @see "flux-kontext-component.adoc, Response: from Kontext output to the exchange"
      */
     public void setMaxDownloadSize(long maxDownloadSize) {
         this.maxDownloadSize = maxDownloadSize;
     }
 
-    public QueuePriority getPriority() {
-        return priority;
+    public int getMaxRetries() {
+        return maxRetries;
     }
 
     /**
-     * fal queue priority (header x-fal-queue-priority).
+     * How many times a failed call is retried (429, 500, 502, 503, 504, connection errors) before giving up.
+     *
+     * @see "flux-kontext-component.adoc, Retries and the no-duplicate guarantee"
      */
-    public void setPriority(QueuePriority priority) {
-        this.priority = priority;
+    public void setMaxRetries(int maxRetries) {
+        this.maxRetries = maxRetries;
     }
 
-    public Long getStartTimeout() {
-        return startTimeout;
+    public long getRetryDelay() {
+        return retryDelay;
     }
 
     /**
-     * Server-side deadline for the job to start running (header x-fal-request-timeout); fal fails the job
-     * when it is still queued by then. Must be more than 1 second.
+     * The first retry's delay, doubled with each retry (with jitter) up to maxRetryDelay; a longer Retry-After from the
+     * server is honoured.
+     *
+     * @see "flux-kontext-component.adoc, Retries and the no-duplicate guarantee"
      */
-    public void setStartTimeout(Long startTimeout) {
-        this.startTimeout = startTimeout;
+    public void setRetryDelay(long retryDelay) {
+        this.retryDelay = retryDelay;
     }
 
-    public String getWebhookUrl() {
-        return webhookUrl;
+    public long getMaxRetryDelay() {
+        return maxRetryDelay;
     }
 
     /**
-     * A URL fal calls when the job completes (query parameter fal_webhook): the public HTTPS address of a
-     * flux-kontext:webhook consumer (this instance's or another's). Required with waitMode=webhook.
+     * The longest wait before one retry, also for Retry-After.
+     *
+     * @see "flux-kontext-component.adoc, Retries and the no-duplicate guarantee"
      */
-    public void setWebhookUrl(String webhookUrl) {
-        this.webhookUrl = webhookUrl;
+    public void setMaxRetryDelay(long maxRetryDelay) {
+        this.maxRetryDelay = maxRetryDelay;
+    }
+
+    public SubmitRetry getSubmitRetry() {
+        return submitRetry;
+    }
+
+    /**
+     * Which failed submits are sent again: safe, only where the job certainly was not created (429 or 503 without an
+     * x-fal-request-id header, connection never made); all, also 500, 502, 504 and broken connections, which can create
+     * and bill a job twice; none, never.
+     *
+     * @see "flux-kontext-component.adoc, Retries and the no-duplicate guarantee"
+     */
+    public void setSubmitRetry(SubmitRetry submitRetry) {
+        this.submitRetry = submitRetry;
+    }
+
+    public SubmissionLedger getLedger() {
+        return ledger;
+    }
+
+    /**
+     * Where the idempotency keys of submits (header CamelFluxKontextIdempotencyKey) and their jobs' request ids are
+     * kept, so that a message that comes again does not submit again: unset, one in-memory ledger per component (it
+     * forgets on restart); a FileSubmissionLedger or a JdbcSubmissionLedger survives restarts and is shared.
+     *
+     * @see "flux-kontext-component.adoc, Exactly once across redelivery and crashes"
+     */
+    public void setLedger(SubmissionLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    public long getLedgerTtl() {
+        return ledgerTtl;
+    }
+
+    /**
+     * How long a key stays in the ledger: longer than the time within which the source may deliver a message again, and
+     * than a submit and its wait can take (timeout plus the submit's attempts), else the endpoint does not start.
+     *
+     * @see "flux-kontext-component.adoc, Exactly once across redelivery and crashes"
+     */
+    public void setLedgerTtl(long ledgerTtl) {
+        this.ledgerTtl = ledgerTtl;
+    }
+
+    public long getLedgerLease() {
+        return ledgerLease;
+    }
+
+    /**
+     * How long the claim of a keyed submit that fal has not answered yet holds without renewal (its sender renews it
+     * every third of this while the submit is under way); another instance takes a key over only once its claim has
+     * lapsed, by the ledger's clock; at least 100 ms.
+     *
+     * @see "flux-kontext-component.adoc, Exactly once across redelivery and crashes"
+     */
+    public void setLedgerLease(long ledgerLease) {
+        this.ledgerLease = ledgerLease;
+    }
+
+    public boolean isResubmitUnanswered() {
+        return resubmitUnanswered;
+    }
+
+    /**
+     * What a message does whose key's submit was sent but never answered: with false it fails with a
+     * FluxKontextTransportException whose isOutcomeUnknown() is true, nothing sent; with true it submits again once
+     * that claim has lapsed, which bills twice if the first submit did create a job.
+     *
+     * @see "flux-kontext-component.adoc, Exactly once across redelivery and crashes"
+     */
+    public void setResubmitUnanswered(boolean resubmitUnanswered) {
+        this.resubmitUnanswered = resubmitUnanswered;
     }
 
     public String getPath() {
@@ -496,8 +692,10 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: the HTTP path the consumer receives fal's callbacks on, served by Camel's
-     * platform-http (the runtime's HTTP server). fal is told the full public URL of it with webhookUrl.
+     * flux-kontext:webhook: the HTTP path the consumer receives fal's callbacks on, served by Camel's platform-http
+     * (the runtime's HTTP server); fal is told its full public URL with webhookUrl.
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setPath(String path) {
         this.path = path;
@@ -508,9 +706,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: whether a callback must carry fal's Ed25519 signature (keys from jwksUrl) and a
-     * timestamp within webhookTolerance. Set false only for an aggregator that does not sign its callbacks:
-     * then anyone who can reach the path can inject results (a WARN says so at start).
+     * flux-kontext:webhook: whether a callback must carry fal's Ed25519 signature (keys from jwksUrl) and a timestamp
+     * within webhookTolerance; set false only for an aggregator that does not sign its callbacks, as anyone who can
+     * reach the path can then inject results (a WARN says so at start).
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setVerifyWebhookSignature(boolean verifyWebhookSignature) {
         this.verifyWebhookSignature = verifyWebhookSignature;
@@ -521,9 +721,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: where fal's public webhook keys (a JWKS) are fetched from, without credentials;
-     * cached for up to 24 hours, and fetched again when no cached key verifies a callback (fal rotated its
-     * key), at most every 10 seconds.
+     * flux-kontext:webhook: where fal's public webhook keys (a JWKS) are fetched from, without credentials; cached for
+     * up to 24 hours, and fetched again, at most every 10 seconds, when no cached key verifies a callback (fal rotated
+     * its key).
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setJwksUrl(String jwksUrl) {
         this.jwksUrl = jwksUrl;
@@ -534,9 +736,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: how far a callback's timestamp (header X-Fal-Webhook-Timestamp) may be from this
-     * machine's clock, either way; older or newer callbacks are refused (401), so a captured callback cannot
-     * be replayed later (within it, only the idempotentRepository stops a replay).
+     * flux-kontext:webhook: how far a callback's timestamp (header X-Fal-Webhook-Timestamp) may be from this machine's
+     * clock, either way; older or newer callbacks are refused (401), so that a captured callback cannot be replayed
+     * later.
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setWebhookTolerance(long webhookTolerance) {
         this.webhookTolerance = webhookTolerance;
@@ -547,10 +751,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * flux-kontext:webhook: the largest callback body accepted, in bytes; a larger one is answered 413. fal's
-     * callbacks hold image URLs (a few kilobytes), or the images themselves with syncMode. On Vert.x servers (Camel
-     * Main, JBang, Quarkus) the consumer reads the body itself and stops at this size, chunked bodies included; on
-     * a servlet server (Spring Boot) Camel reads the whole body first: bound it there (see the docs).
+     * flux-kontext:webhook: the largest callback body accepted, in bytes (a larger one is answered 413); on Vert.x
+     * servers (Camel Main, JBang, Quarkus) the consumer stops reading at this size, on a servlet server (Spring Boot)
+     * bound it in the server.
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setMaxWebhookSize(long maxWebhookSize) {
         this.maxWebhookSize = maxWebhookSize;
@@ -562,11 +767,10 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * flux-kontext:webhook: remembers the request ids of the callbacks whose exchange is done, so that a job reaches
-     * the route once although fal delivers again (after a failed answer, up to 10 times over 2 hours). Unset, an
-     * in-memory one per consumer (the last 10,000 ids): then a captured genuine callback can be replayed within
-     * webhookTolerance after a restart, at another instance, or after 10,000 newer callbacks. When several instances
-     * receive the callbacks of one fleet, give them one shared, persistent repository (Camel's JDBC, Kafka, Redis or
-     * Infinispan ones); two deliveries of one job racing on two instances may still both reach the route.
+     * the route once although fal delivers again; unset, an in-memory one per consumer (the last 10,000 ids), and
+     * several instances that receive one fleet's callbacks need one shared, persistent repository.
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
@@ -578,9 +782,11 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * flux-kontext:webhook: the fal user ids (header X-Fal-Webhook-User-Id, covered by the signature) whose callbacks
-     * are accepted, comma separated; another account's callback is answered 401 and never routed. fal signs every
-     * customer's callbacks with the same keys, so without this (or webhookSecret) anyone with a fal account can send
-     * this route results of their choice. Needs verifyWebhookSignature=true.
+     * are accepted, comma separated; fal signs every customer's callbacks with the same keys, so without this (or
+     * webhookSecret) anyone with a fal account can send this route results of their choice, and with it another
+     * account's callback is answered 401 and never routed.
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setWebhookUserIds(String webhookUserIds) {
         this.webhookUserIds = webhookUserIds;
@@ -604,122 +810,15 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * A secret shared by the producers that submit with webhookUrl and the flux-kontext:webhook consumers that receive
-     * the callbacks (at least 16 characters, e.g. 32 random bytes in base64). The producer adds a token derived from
-     * it to the fal_webhook URL (never the secret itself); the consumer refuses a callback without that token (401).
-     * The only protection when every callback comes from one fal account that others use too (an aggregator's).
+     * A secret (at least 16 characters) shared by the producers that submit with webhookUrl, which add a token derived
+     * from it to the fal_webhook URL (never the secret itself), and the flux-kontext:webhook consumers, which refuse a
+     * callback without that token (401): the only protection when every callback comes from one fal account that others
+     * use too (an aggregator's).
+     *
+     * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
     public void setWebhookSecret(String webhookSecret) {
         this.webhookSecret = webhookSecret;
-    }
-
-    public int getMaxRetries() {
-        return maxRetries;
-    }
-
-    /**
-     * How many times a failed call is retried (429, 500, 502, 503, 504, connection errors) before giving
-     * up.
-     */
-    public void setMaxRetries(int maxRetries) {
-        this.maxRetries = maxRetries;
-    }
-
-    public long getRetryDelay() {
-        return retryDelay;
-    }
-
-    /**
-     * The first retry's delay; it doubles with each retry (with jitter), up to maxRetryDelay. A longer
-     * Retry-After from the server is honoured.
-     */
-    public void setRetryDelay(long retryDelay) {
-        this.retryDelay = retryDelay;
-    }
-
-    public long getMaxRetryDelay() {
-        return maxRetryDelay;
-    }
-
-    /**
-     * The longest wait before one retry, also for Retry-After.
-     */
-    public void setMaxRetryDelay(long maxRetryDelay) {
-        this.maxRetryDelay = maxRetryDelay;
-    }
-
-    public SubmitRetry getSubmitRetry() {
-        return submitRetry;
-    }
-
-    /**
-     * Which failed submits are sent again. safe: only where the job certainly was not created (429 or 503
-     * without an x-fal-request-id header, connection never made). all: also 500, 502, 504 and broken connections, which can create and bill a
-     * job twice. none: never.
-     */
-    public void setSubmitRetry(SubmitRetry submitRetry) {
-        this.submitRetry = submitRetry;
-    }
-
-    public SubmissionLedger getLedger() {
-        return ledger;
-    }
-
-    /**
-     * Where the idempotency keys of submits (header CamelFluxKontextIdempotencyKey) and the request ids of their
-     * jobs are kept, so that a message that comes again does not submit again. Unset: one in-memory ledger per
-     * component, shared by its endpoints (it forgets on restart). A FileSubmissionLedger (a directory) survives
-     * restarts and is shared by the processes of one machine; a JdbcSubmissionLedger (a table) is shared by every
-     * instance using the database. Only messages with a key use it.
-     */
-    public void setLedger(SubmissionLedger ledger) {
-        this.ledger = ledger;
-    }
-
-    public long getLedgerTtl() {
-        return ledgerTtl;
-    }
-
-    /**
-     * How long a key stays in the ledger: a message that comes again with the same key within it does not submit
-     * again, one that comes later submits anew. Make it longer than the time within which the source may deliver
-     * a message again. It must be longer than a submit and its wait can take (timeout plus the submit's attempts),
-     * else the endpoint does not start.
-     */
-    public void setLedgerTtl(long ledgerTtl) {
-        this.ledgerTtl = ledgerTtl;
-    }
-
-    public long getLedgerLease() {
-        return ledgerLease;
-    }
-
-    /**
-     * How long the claim of a keyed submit that fal has not answered yet holds without being renewed: the instance
-     * that sends renews it every third of this for as long as the submit is under way (the wait for a place and a
-     * connection, the upload, every attempt and retry delay, the write of the answer). Another instance
-     * (resubmitUnanswered=true) may take the key over only once the claim has lapsed, measured by the ledger's
-     * clock (the database's, the file system's). Longer: safer against a stalled instance or a slow ledger;
-     * shorter: the keys of a crashed instance free sooner. At least 100 ms.
-     */
-    public void setLedgerLease(long ledgerLease) {
-        this.ledgerLease = ledgerLease;
-    }
-
-    public boolean isResubmitUnanswered() {
-        return resubmitUnanswered;
-    }
-
-    /**
-     * What a message does whose key's submit was sent but never answered (the instance crashed, or the connection
-     * broke, before fal's answer came): with false it fails with a FluxKontextTransportException whose
-     * isOutcomeUnknown() is true, nothing sent; with true it submits again, which bills twice if the first submit
-     * did create a job. Of several such messages at once only one submits. A submit that may still be under way
-     * is never submitted again: its sender renews its claim while it is (ledgerLease), and only a claim that has
-     * lapsed, by the ledger's clock, is taken over.
-     */
-    public void setResubmitUnanswered(boolean resubmitUnanswered) {
-        this.resubmitUnanswered = resubmitUnanswered;
     }
 
     public String getBaseUrl() {
@@ -728,21 +827,11 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * The queue API's base URL: fal's, or an aggregator's that re-exposes fal's paths.
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setBaseUrl(String baseUrl) {
         this.baseUrl = baseUrl;
-    }
-
-    public String getStorageUrl() {
-        return storageUrl;
-    }
-
-    /**
-     * fal's storage API base URL, for imageUpload=fal-storage. Unset: https://rest.fal.ai when baseUrl is
-     * fal's own; with any other baseUrl it must be set (an aggregator's token must not go to fal).
-     */
-    public void setStorageUrl(String storageUrl) {
-        this.storageUrl = storageUrl;
     }
 
     public String getApiKey() {
@@ -750,9 +839,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The fal key (key_id:key_secret) or the aggregator's token. Unset (or blank), it falls back to the
-     * FAL_KEY environment variable (or FAL_KEY_ID and FAL_KEY_SECRET), but only when baseUrl is fal's own or
-     * loopback: a fal key never goes to another provider, whose token must then be set here.
+     * The fal key (key_id:key_secret) or the aggregator's token; unset (or blank), the FAL_KEY environment variable (or
+     * FAL_KEY_ID and FAL_KEY_SECRET), but only when baseUrl is fal's own or loopback: a fal key never goes to another
+     * provider, whose token must then be set here.
+     *
+     * @see "flux-kontext-component.adoc, Security"
      */
     public void setApiKey(String apiKey) {
         this.apiKey = apiKey;
@@ -763,9 +854,11 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The key for storageUrl (imageUpload=fal-storage) when it is on another origin than baseUrl and baseUrl
-     * is not fal's: then apiKey is another provider's token, which must not go to fal's storage. Unset, the
-     * queue's key is used where queue and storage belong to the same provider.
+     * The key for storageUrl (imageUpload=fal-storage) when it is on another origin than baseUrl and baseUrl is not
+     * fal's, as apiKey is then another provider's token, which must not go to fal's storage; unset, the queue's key
+     * where queue and storage belong to the same provider.
+     *
+     * @see "flux-kontext-component.adoc, Security"
      */
     public void setStorageApiKey(String storageApiKey) {
         this.storageApiKey = storageApiKey;
@@ -776,8 +869,10 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The Authorization scheme: Key (fal) or Bearer (aggregators). When unset: Key for fal's hosts, Bearer
-     * for any other base URL.
+     * The Authorization scheme, Key (fal) or Bearer (aggregators); unset, Key for fal's hosts and Bearer for any other
+     * base URL.
+     *
+     * @see "flux-kontext-component.adoc, Security"
      */
     public void setAuthScheme(AuthScheme authScheme) {
         this.authScheme = authScheme;
@@ -788,11 +883,26 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * Allows a plain http base or storage URL on a host other than loopback (the key would travel
-     * unencrypted).
+     * Allows a plain http base, storage or JWKS URL on a host other than loopback (the key would travel unencrypted,
+     * and fal's webhook keys could be swapped on the way).
+     *
+     * @see "flux-kontext-component.adoc, Security"
      */
     public void setAllowInsecureHttp(boolean allowInsecureHttp) {
         this.allowInsecureHttp = allowInsecureHttp;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    /**
+     * TLS settings (trust store, protocols) for the HTTP client.
+     *
+     * @see "flux-kontext-component.adoc, Security"
+     */
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
     }
 
     public long getConnectTimeout() {
@@ -801,6 +911,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * How long to wait for a connection to be made.
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
@@ -812,6 +924,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * How long one HTTP call may wait for an answer.
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setRequestTimeout(long requestTimeout) {
         this.requestTimeout = requestTimeout;
@@ -823,6 +937,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * The most connections the HTTP client opens in all, besides the status streams' own (maxOpenStreams).
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setMaxTotalConnections(int maxTotalConnections) {
         this.maxTotalConnections = maxTotalConnections;
@@ -834,6 +950,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * The most connections the HTTP client opens to one host, besides the status streams' own (maxOpenStreams).
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setConnectionsPerRoute(int connectionsPerRoute) {
         this.connectionsPerRoute = connectionsPerRoute;
@@ -845,6 +963,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * HTTP proxy host.
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setProxyHost(String proxyHost) {
         this.proxyHost = proxyHost;
@@ -856,20 +976,11 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * HTTP proxy port.
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setProxyPort(Integer proxyPort) {
         this.proxyPort = proxyPort;
-    }
-
-    public SSLContextParameters getSslContextParameters() {
-        return sslContextParameters;
-    }
-
-    /**
-     * TLS settings (trust store, protocols) for the HTTP client.
-     */
-    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
-        this.sslContextParameters = sslContextParameters;
     }
 
     public CloseableHttpAsyncClient getHttpClient() {
@@ -877,10 +988,12 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * An Apache HttpClient 5 async client to use instead of the one the component builds (then connection,
-     * TLS and proxy options are yours to set on it). It must be started; the component does not close it.
-     * Build it with disableAutomaticRetries() and disableRedirectHandling(): the component has its own retry
-     * policy (which never bills a job twice) and follows redirects itself (credentials stay on their origin).
+     * An Apache HttpClient 5 async client to use instead of the one the component builds: started, its connection, TLS
+     * and proxy settings yours, never closed by the component, and built with disableAutomaticRetries() and
+     * disableRedirectHandling(), as the component has its own retry policy (which never bills a job twice) and follows
+     * redirects itself (credentials stay on their origin).
+     *
+     * @see "flux-kontext-component.adoc, Connection"
      */
     public void setHttpClient(CloseableHttpAsyncClient httpClient) {
         this.httpClient = httpClient;
@@ -897,7 +1010,7 @@ public class FluxKontextConfiguration implements Cloneable {
         if (storageUrl != null) {
             checkUrl("storageUrl", storageUrl);
         }
-        FluxKontextCredentials.resolve(this); // where each key goes, or why it may not
+        keyRouting().credentials(); // where each key goes, or why it may not
         if (startTimeout != null && startTimeout <= 1000) {
             throw new IllegalArgumentException("Option startTimeout must be more than 1 second (fal rejects shorter ones), was "
                                                + startTimeout + " ms");
@@ -1060,7 +1173,7 @@ public class FluxKontextConfiguration implements Cloneable {
      * consumer that a producer waits for the job, so that it is not also routed (see {@link WebhookMarker}); with
      * webhookSecret, the token the consumer requires (see {@link WebhookToken}).
      */
-    SubmitOptions submitOptions() {
+    public SubmitOptions submitOptions() {
         String callback = webhookUrl;
         if (callback != null && waitForResult && waitMode == WaitMode.WEBHOOK) {
             callback = WebhookMarker.mark(callback);
@@ -1071,10 +1184,16 @@ public class FluxKontextConfiguration implements Cloneable {
         return new SubmitOptions(priority, startTimeout == null ? null : Duration.ofMillis(startTimeout), callback);
     }
 
+    /** Which key goes to which origin, from these options. */
+    KeyRouting keyRouting() {
+        return new KeyRouting(baseUrl, apiKey, authScheme, imageUpload == ImageUpload.FAL_STORAGE, storageUrl, storageApiKey);
+    }
+
     /** What the fal client needs: where, which credentials, how much, how to retry. */
-    FalClientSettings clientSettings(String userAgent) {
+    FalClientSettings clientSettings() {
         RetryPolicy retry = new RetryPolicy(maxRetries, Duration.ofMillis(retryDelay), Duration.ofMillis(maxRetryDelay), submitRetry);
-        return new FalClientSettings(baseUrl, FluxKontextCredentials.storageUrl(this), FluxKontextCredentials.resolve(this), userAgent,
+        KeyRouting keys = keyRouting();
+        return new FalClientSettings(baseUrl, keys.uploadUrl(), keys.credentials(), USER_AGENT,
                 maxDownloadSize, retry, allowInsecureHttp);
     }
 

@@ -1,30 +1,24 @@
 package io.github.fluxkontext.camel;
 
-import java.util.Map;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.client.FalClient;
-import io.github.fluxkontext.camel.client.FalUrls;
-import io.github.fluxkontext.camel.model.KontextJob;
+import io.github.fluxkontext.camel.mapping.ResultMapping;
+import io.github.fluxkontext.camel.submit.JobSubmitter;
+import io.github.fluxkontext.camel.support.ComponentThreads;
+import io.github.fluxkontext.camel.support.JobStatistics;
+import io.github.fluxkontext.camel.support.MicrometerJobMeters;
+import io.github.fluxkontext.camel.wait.JobWaiter;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
-import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.spi.EndpointServiceLocation;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creates and edits images with FLUX.1 Kontext through fal's queue API (or an aggregator that
@@ -33,11 +27,7 @@ import org.slf4j.LoggerFactory;
 @ManagedResource(description = "FLUX.1 Kontext endpoint: jobs waiting, submitted, completed, failed; no secrets")
 @UriEndpoint(firstVersion = "0.1.0", scheme = "flux-kontext", title = "FLUX.1 Kontext", syntax = "flux-kontext:operation",
              category = { Category.AI }, headersClass = FluxKontextConstants.class)
-public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServiceLocation {
-
-    private static final Logger LOG = LoggerFactory.getLogger(FluxKontextEndpoint.class);
-    static final String WEBHOOK_IS_A_CONSUMER = "flux-kontext:webhook receives fal's callbacks: use it in from(), not in to();"
-                                                + " to have a job call it back, submit with webhookUrl (or waitMode=webhook)";
+public class FluxKontextEndpoint extends DefaultEndpoint implements OperatorView {
 
     @UriPath(enums = "edit,text-to-image,multi,status,result,cancel,webhook")
     @Metadata(required = true, description = "What to do: edit an image, text-to-image, combine images (multi), or"
@@ -47,15 +37,13 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     @UriParam
     private FluxKontextConfiguration configuration;
 
-    private final JobWaits waits = new JobWaits();
     private final JobStatistics statistics = new JobStatistics();
-    private volatile FluxKontextThreads threads;
-    private volatile JobSlots slots;
-    private volatile LedgerUpkeep ledgerUpkeep;
-    private volatile Runnable removeMeters;
-    private volatile CloseableHttpAsyncClient sharedHttpClient;
     private volatile FalClient client;
-    private volatile FluxKontextOutput output;
+    private volatile JobWaiter waiter;
+    private volatile JobSubmitter submitter;
+    private volatile CloseableHttpAsyncClient http;
+    private volatile Runnable removeMeters = () -> {
+    };
 
     public FluxKontextEndpoint(String uri, FluxKontextComponent component, FluxKontextOperation operation,
                                FluxKontextConfiguration configuration) {
@@ -67,7 +55,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     @Override
     public Producer createProducer() {
         if (operation.isConsumer()) {
-            throw new UnsupportedOperationException(WEBHOOK_IS_A_CONSUMER);
+            throw operation.misused();
         }
         return new FluxKontextProducer(this);
     }
@@ -75,8 +63,7 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
         if (!operation.isConsumer()) {
-            throw new UnsupportedOperationException("flux-kontext:" + operation + " is a producer: use it in to(), not in from();"
-                                                    + " the consumer is flux-kontext:webhook, which receives fal's callbacks");
+            throw operation.misused();
         }
         FluxKontextWebhookConsumer consumer = new FluxKontextWebhookConsumer(this, processor);
         configureConsumer(consumer);
@@ -94,174 +81,56 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         configuration.validateFor(operation);
     }
 
+    /** Builds what its exchanges go through: the fal client, the {@link JobWaiter} and the {@link JobSubmitter}. */
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         FluxKontextComponent component = getComponent();
-        threads = component.threads();
-        slots = component.slots();
-        ledgerUpkeep = component.ledgerUpkeep();
-        CloseableHttpAsyncClient http = configuration.getHttpClient();
-        if (http == null) {
-            sharedHttpClient = component.httpClients().acquire(configuration);
-            http = sharedHttpClient;
+        ComponentThreads threads = component.threads();
+        http = component.httpClients().acquire(configuration);
+        client = new FalClient(configuration.clientSettings(), http, threads.scheduler(), threads.internal(), new ObjectMapper());
+        waiter = new JobWaiter(client.queue(), new ResultMapping(client.storage(), configuration.getOutputType()), configuration, threads,
+                statistics, component.jobPlaces(), component.streamPlaces(), component.runTimes(), component.awaitedWebhooks());
+        if (operation.submits()) {
+            submitter = new JobSubmitter(client, configuration, getFalEndpointId(), component.jobPlaces(), component.ledger(configuration),
+                    component.ledgerUpkeep(), threads, statistics);
         }
-        client = new FalClient(configuration.clientSettings("camel-flux-kontext/" + version()), http, threads.scheduler(),
-                threads.internal(), new ObjectMapper());
-        output = new FluxKontextOutput(client.storage(), configuration.getOutputType());
-        registerMeters();
-        if (!operation.isConsumer() && FluxKontextCredentials.callsFalWithoutKey(configuration) && component.firstNoKeyWarning()) {
-            LOG.warn("No API key: flux-kontext calls fal at {} without one (apiKey is not set; FAL_KEY, FAL_KEY_ID and FAL_KEY_SECRET"
-                     + " are not in the environment), so fal will refuse every job with 401. Set"
-                     + " camel.component.flux-kontext.api-key (or the FAL_KEY environment variable); to try it without fal,"
-                     + " point base-url at the simulator", FalUrls.redact(configuration.getBaseUrl()));
-        }
-        component.started(this);
-        waits.open(); // last: a wait registered from now on sees the new client and threads
-        LOG.debug("Started {} against {}", this, configuration.getBaseUrl());
+        component.warnOnceIfNoKey(configuration, operation);
+        removeMeters = MicrometerJobMeters.registerIfPresent(getCamelContext(), this, statistics, getFalEndpointId());
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (slots != null) {
-            slots.stop(this); // first: the places the waits below give back must not start new jobs of this endpoint
+        if (submitter != null) {
+            submitter.stop(); // first: the places the waits below give back must not start new jobs of this endpoint
         }
-        waits.stopAll();
+        if (waiter != null) {
+            waiter.stop();
+        }
         if (client != null) {
             client.close(); // ends calls still under way (or waiting for a retry) so no exchange hangs
         }
-        if (sharedHttpClient != null) {
-            getComponent().httpClients().release(sharedHttpClient);
-            sharedHttpClient = null;
+        if (http != null) {
+            getComponent().httpClients().release(http); // a client of the user's own stays open
+            http = null;
         }
-        if (removeMeters != null) {
-            statistics.listener(null);
-            removeMeters.run();
-            removeMeters = null;
-        }
-        getComponent().stopped(this);
+        removeMeters.run();
         super.doStop();
     }
 
-    /**
-     * How a wait learns about its job, per {@code waitMode}.
-     *
-     * @param justSubmitted whether the job was submitted this moment (the first status comes a little later)
-     */
-    WaitStrategy waitStrategy(boolean justSubmitted) {
-        return switch (configuration.getWaitMode()) {
-            case STREAM -> new StreamWait(this);
-            case POLL -> justSubmitted ? PollWait.afterSubmit(this) : PollWait.now(this, false);
-            case WEBHOOK -> new WebhookWait(this, justSubmitted);
-        };
+    /** The waits of this endpoint; null before it starts. */
+    JobWaiter waiter() {
+        return waiter;
     }
 
-    /** Micrometer meters when Micrometer is there and the registry has a MeterRegistry (the meters' class is loaded only then). */
-    private void registerMeters() {
-        if (getCamelContext().getClassResolver().resolveClass(MicrometerJobMeters.METER_REGISTRY) != null) {
-            MicrometerJobMeters meters = MicrometerJobMeters.register(getCamelContext(), this);
-            if (meters != null) {
-                statistics.listener(meters);
-                removeMeters = meters::remove;
-            }
-        }
+    /** The submits of this endpoint; null before it starts, and for the operations that submit nothing. */
+    JobSubmitter submitter() {
+        return submitter;
     }
 
-    /** Starts waiting for a job; the wait ends the exchange itself, exactly once. */
-    void startWait(ExchangeCompletion completion, KontextJob job, WaitStrategy strategy) {
-        new JobWait(this, completion, job, strategy).start();
-    }
-
-    JobWaits waits() {
-        return waits;
-    }
-
-    JobStatistics statistics() {
-        return statistics;
-    }
-
-    /** The maxConcurrentJobs places; null before the endpoint starts. */
-    JobSlots slots() {
-        return slots;
-    }
-
-    /** The ledger's upkeep (lease renewals, purges); null before the endpoint starts. */
-    LedgerUpkeep ledgerUpkeep() {
-        return ledgerUpkeep;
-    }
-
-    /** How many exchanges are waiting for a job right now. */
-    @ManagedAttribute(description = "Exchanges waiting for their jobs now")
-    public int getWaitingJobs() {
-        return waits.size();
-    }
-
-    @ManagedAttribute(description = "Waiting exchanges by the job's last status and how they watch it (stream, poll, webhook)")
-    public Map<String, Integer> getWaitingJobsByStatus() {
-        return waits.byStatusAndMode();
-    }
-
-    @ManagedAttribute(description = "Jobs submitted")
-    public long getSubmits() {
-        return statistics.submits();
-    }
-
-    @ManagedAttribute(description = "Waits that ended with the job's output")
-    public long getCompletions() {
-        return statistics.completions();
-    }
-
-    @ManagedAttribute(description = "Waits and calls that ended with an error")
-    public long getFailures() {
-        return statistics.failures();
-    }
-
-    @ManagedAttribute(description = "Failures by exception type")
-    public Map<String, Long> getFailuresByType() {
-        return statistics.failuresByType();
-    }
-
-    @ManagedAttribute(description = "Waits whose status stream could not be used and that went on by polling")
-    public long getStreamFallbacks() {
-        return statistics.fallbacks();
-    }
-
-    @ManagedAttribute(description = "HTTP calls sent again (retries)")
-    public long getRetries() {
-        FalClient current = client;
-        return current == null ? 0 : current.retryCount();
-    }
-
-    @ManagedAttribute(description = "Status streams open now, over the component's endpoints")
-    public int getOpenStreams() {
-        return getComponent().getOpenStreams();
-    }
-
-    @ManagedAttribute(description = "Exchanges waiting for one of the component's maxConcurrentJobs places")
-    public int getQueuedForAPlace() {
-        JobSlots current = slots;
-        return current == null ? 0 : current.queued();
-    }
-
-    @ManagedAttribute(description = "Purges of expired submission ledger entries that failed, over the component's endpoints"
-                                    + " (no submit failed for them)")
-    public long getLedgerPurgeFailures() {
-        return getComponent().getLedgerPurgeFailures();
-    }
-
-    @ManagedAttribute(description = "The queue API's base URL")
-    public String getBaseUrl() {
-        return configuration.getBaseUrl();
-    }
-
-    @ManagedAttribute(description = "The operation: edit, text-to-image, multi, status, result or cancel")
-    public String getOperationName() {
-        return operation.toString();
-    }
-
-    @ManagedAttribute(description = "How waiting exchanges learn their jobs are done: stream, poll or webhook")
-    public String getWaitMode() {
-        return configuration.getWaitMode().toString();
+    @Override
+    public JobFigures jobFigures() {
+        return new JobFigures(statistics, getComponent(), waiter, client);
     }
 
     /** The fal client (queue and storage); null before the endpoint starts. */
@@ -269,43 +138,12 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
         return client;
     }
 
-    FluxKontextOutput output() {
-        return output;
-    }
-
-    /** Runs a task later on the component's scheduler; null when the component is stopping. */
-    Future<?> schedule(Runnable task, long delayMs) {
-        FluxKontextThreads current = threads;
-        try {
-            return current == null ? null : current.scheduler().schedule(task, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            return null;
-        }
-    }
-
-    /** Continues a route on a route thread (here, if the component has stopped). */
-    void continueRoute(Runnable continuation) {
-        onThreads(continuation, FluxKontextThreads::continueRoute);
-    }
-
-    /** Runs a step of the component's own on its internal pool (here, if the component has stopped). */
-    void runInternal(Runnable step) {
-        onThreads(step, FluxKontextThreads::runInternal);
-    }
-
-    private void onThreads(Runnable task, BiConsumer<FluxKontextThreads, Runnable> handOver) {
-        FluxKontextThreads current = threads;
-        if (current != null) {
-            handOver.accept(current, task);
-        } else {
-            task.run();
-        }
-    }
-
+    @Override
     public FluxKontextOperation getOperation() {
         return operation;
     }
 
+    @Override
     public FluxKontextConfiguration getConfiguration() {
         return configuration;
     }
@@ -318,26 +156,5 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements EndpointServ
     /** The fal endpoint id this endpoint submits to (or whose app it asks, for status/result/cancel). */
     public String getFalEndpointId() {
         return configuration.falEndpointId(operation);
-    }
-
-    @Override
-    public String getServiceUrl() {
-        return configuration.getBaseUrl();
-    }
-
-    @Override
-    public String getServiceProtocol() {
-        return "http";
-    }
-
-    @Override
-    public Map<String, String> getServiceMetadata() {
-        return Map.of("operation", operation.toString(), "model", configuration.getModel().toString(), "endpointId",
-                getFalEndpointId());
-    }
-
-    private static String version() {
-        String v = FluxKontextEndpoint.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
     }
 }

@@ -63,6 +63,10 @@ final class FluxKontextHealthCheck implements HealthCheck {
         HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this)
                 .detail("baseUrl", FalUrls.redact(endpoint.getConfiguration().getBaseUrl()))
                 .detail("operation", endpoint.getOperation().toString());
+        if (!enabled) {
+            // as Camel's own checks answer when turned off (healthCheckProducerEnabled=false): no call is made
+            return builder.unknown().message("Disabled").detail(CHECK_ENABLED, false).build();
+        }
         FalClient client = endpoint.getClient();
         if (client == null) {
             return builder.unknown().message("The endpoint is not started").build();
@@ -71,7 +75,7 @@ final class FluxKontextHealthCheck implements HealthCheck {
             int status = client.queue().probe(endpoint.getFalEndpointId()).get(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             builder.detail(HTTP_RESPONSE_CODE, status);
             if (status == 401 || status == 403) {
-                String why = FluxKontextCredentials.resolve(endpoint.getConfiguration()).isEmpty()
+                String why = endpoint.getConfiguration().keyRouting().credentials().isEmpty()
                         ? "The service refused the call (HTTP " + status + "): no key was sent; set apiKey (or FAL_KEY)"
                         : "The service refused the key (HTTP " + status + "): check apiKey (or FAL_KEY) and authScheme";
                 // also as a detail: Spring Boot Actuator shows a check's details, not its message

@@ -49,6 +49,15 @@ public enum FluxKontextOperation {
         return task != null;
     }
 
+    /** The error of a {@code flux-kontext:} URI used where its operation cannot be: in {@code to()} or in {@code from()}. */
+    UnsupportedOperationException misused() {
+        return new UnsupportedOperationException(isConsumer()
+                ? "flux-kontext:webhook receives fal's callbacks: use it in from(), not in to(); to have a job call it back,"
+                  + " submit with webhookUrl (or waitMode=webhook)"
+                : "flux-kontext:" + this + " is a producer: use it in to(), not in from(); the consumer is flux-kontext:webhook,"
+                  + " which receives fal's callbacks");
+    }
+
     /**
      * fal's endpoint id for this operation and model ({@code pro} or {@code max}). For status, result
      * and cancel it is the edit endpoint's id, whose app id ({@code fal-ai/flux-pro}) all six share.

@@ -1,15 +1,18 @@
 package io.github.fluxkontext.camel;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-import io.github.fluxkontext.camel.client.FalClient;
 import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.client.Futures;
+import io.github.fluxkontext.camel.mapping.InputValues;
+import io.github.fluxkontext.camel.mapping.RequestMapping;
+import io.github.fluxkontext.camel.mapping.ResultMapping;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextRequest;
+import io.github.fluxkontext.camel.support.ComponentThreads;
+import io.github.fluxkontext.camel.support.ExchangeCompletion;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -19,7 +22,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
  * The asynchronous producer: submits Kontext jobs and waits for them without holding a thread
- * ({@link JobWait}), and checks, fetches or cancels jobs by request id. Every operation ends its
+ * ({@link io.github.fluxkontext.camel.wait.JobWaiter}), and checks, fetches or cancels jobs by request id. Every operation ends its
  * exchange through one {@link ExchangeCompletion}.
  */
 public class FluxKontextProducer extends DefaultAsyncProducer {
@@ -27,7 +30,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextEndpoint endpoint;
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
-    private final SubmissionGuard guard;
+    private ComponentThreads threads;
     private WritableHealthCheckRepository healthChecks;
     private FluxKontextHealthCheck healthCheck;
 
@@ -36,18 +39,23 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.operation = endpoint.getOperation();
-        this.guard = new SubmissionGuard(endpoint);
     }
 
-    /** Registers this producer's readiness check in Camel's "producers" health repository, when there is one. */
+    /**
+     * Registers this producer's readiness check in Camel's "producers" health repository, when there is one; enabled
+     * unless the component's healthCheckProducerEnabled is false (Camel runs producer checks only with
+     * camel.health.producersEnabled=true).
+     */
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        threads = endpoint.getComponent().threads(); // exchanges are handed back on its route threads
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
             healthCheck = new FluxKontextHealthCheck(endpoint, "producer:flux-kontext-" + endpoint.getOperation() + "-"
                                                                 + Integer.toHexString(System.identityHashCode(this)));
+            healthCheck.setEnabled(endpoint.getComponent().isHealthCheckProducerEnabled());
             healthChecks.addHealthCheck(healthCheck);
         }
     }
@@ -62,14 +70,13 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        ExchangeCompletion completion = new ExchangeCompletion(endpoint, exchange, callback);
+        ExchangeCompletion completion = new ExchangeCompletion(threads, exchange, callback);
         try {
             switch (operation) {
                 case EDIT, TEXT_TO_IMAGE, MULTI -> submit(completion);
                 case STATUS -> completion.completeWhenDone(status(exchange));
                 case RESULT -> result(completion);
                 case CANCEL -> completion.completeWhenDone(cancel(exchange));
-                case WEBHOOK -> throw new IllegalStateException(FluxKontextEndpoint.WEBHOOK_IS_A_CONSUMER);
             }
             return false;
         } catch (RuntimeException e) {
@@ -82,60 +89,39 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private void submit(ExchangeCompletion completion) {
         Exchange exchange = completion.exchange();
         // validation first, so bad input never costs an HTTP call (nor waits for a place)
-        KontextRequest request = new FluxKontextRequestMapper(config, operation.task()).map(exchange);
-        String endpointId = endpoint.getFalEndpointId();
-        FalClient client = endpoint.getClient();
-        // with an idempotency key, a job the ledger knows is continued with instead of submitted again; a new
-        // submit first waits for one of the maxConcurrentJobs places, then prepares its input (where blocking is
-        // allowed: the caller's thread, or the route thread that handed it a place)
-        guard.submit(exchange.getMessage(), endpointId,
-                () -> endpoint.slots().acquire(Duration.ofMillis(config.getTimeout()), endpoint).thenCompose(slot -> {
-                    completion.hold(slot);
-                    return new InputImageResolver(client.storage(), config.getImageUpload(), config.getMaxInlineImageSize())
-                            .toFalInput(request);
-                }),
-                input -> client.queue().submit(endpointId, input, config.submitOptions()))
-                .whenComplete((submission, error) -> {
-                    if (error != null) {
-                        completion.complete(null, Futures.unwrap(error));
-                        return;
-                    }
-                    KontextJob job = submission.job();
-                    if (submission.justSubmitted()) {
-                        endpoint.statistics().submitted();
-                    }
-                    // the request id goes on the exchange before anything else can fail: a submitted job is never lost
-                    FluxKontextOutput.jobHeaders(exchange.getMessage(), job);
-                    if (config.isWaitForResult()) {
-                        if (!submission.justSubmitted()) {
-                            completion.hold(endpoint.slots().take()); // a job in flight counts, and it runs already: no queue
-                        }
-                        endpoint.startWait(completion, job, endpoint.waitStrategy(submission.justSubmitted()));
-                    } else {
-                        completion.complete(message -> message.setBody(job), null);
-                    }
-                });
+        KontextRequest request = new RequestMapping(config, operation.task()).map(exchange);
+        endpoint.submitter().submit(exchange.getMessage(), request).whenComplete((submission, error) -> {
+            if (error != null) {
+                completion.complete(null, Futures.unwrap(error));
+                return;
+            }
+            KontextJob job = submission.job();
+            // the request id goes on the exchange before anything else can fail: a submitted job is never lost
+            ResultMapping.jobHeaders(exchange.getMessage(), job);
+            if (config.isWaitForResult()) {
+                endpoint.waiter().await(completion, job, submission.place(), submission.justSubmitted());
+            } else {
+                submission.place().release(); // the job goes on without this component watching it
+                completion.complete(message -> message.setBody(job), null);
+            }
+        });
     }
 
     private CompletableFuture<Consumer<Message>> status(Exchange exchange) {
         return endpoint.getClient().queue().status(jobOf(exchange), config.isLogs()).thenApply(update -> message -> {
-            FluxKontextOutput.jobHeaders(message, update);
+            ResultMapping.jobHeaders(message, update);
             message.setBody(update);
         });
     }
 
-    /**
-     * With waitForResult the job is awaited (from its first status poll on), holding a maxConcurrentJobs place
-     * taken at once (the job runs already); else it must have completed.
-     */
+    /** With waitForResult the job is awaited, holding a maxConcurrentJobs place; else it must have completed. */
     private void result(ExchangeCompletion completion) {
         KontextJob job = jobOf(completion.exchange());
-        FluxKontextOutput.jobHeaders(completion.exchange().getMessage(), job);
+        ResultMapping.jobHeaders(completion.exchange().getMessage(), job);
         if (config.isWaitForResult()) {
-            completion.hold(endpoint.slots().take());
-            endpoint.startWait(completion, job, endpoint.waitStrategy(false));
+            endpoint.waiter().awaitSubmitted(completion, job);
         } else {
-            endpoint.startWait(completion, job, PollWait.now(endpoint, true));
+            endpoint.waiter().fetchOnce(completion, job);
         }
     }
 

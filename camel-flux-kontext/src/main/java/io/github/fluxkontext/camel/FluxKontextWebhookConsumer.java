@@ -13,9 +13,15 @@ import io.github.fluxkontext.camel.client.FalUrls;
 import io.github.fluxkontext.camel.client.FalWebhookCallback;
 import io.github.fluxkontext.camel.client.FalWebhookVerifier;
 import io.github.fluxkontext.camel.client.Futures;
+import io.github.fluxkontext.camel.mapping.ResultMapping;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.FluxKontextWebhookException;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.support.ComponentThreads;
+import io.github.fluxkontext.camel.webhook.WebhookBody;
+import io.github.fluxkontext.camel.webhook.WebhookMarker;
+import io.github.fluxkontext.camel.webhook.WebhookQuery;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -23,6 +29,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.DefaultConsumer;
@@ -64,6 +72,7 @@ import org.slf4j.LoggerFactory;
  * ({@code outputType=bytes}) are asynchronous. Whether the HTTP server's thread waits for the answer is the
  * server's business (platform-http on Vert.x does wait, on a worker thread).
  */
+@ManagedResource(description = "flux-kontext:webhook consumer: fal's callbacks routed, completing waits, duplicate, refused")
 public class FluxKontextWebhookConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(FluxKontextWebhookConsumer.class);
@@ -94,6 +103,8 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
     private volatile IdempotentRepository repository;
     private volatile boolean ownRepository;
     private volatile Consumer http;
+    private volatile ComponentThreads threads;
+    private volatile ResultMapping output;
 
     public FluxKontextWebhookConsumer(FluxKontextEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -110,6 +121,8 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         ServiceHelper.startService(endpoint); // its HTTP client fetches fal's keys and, with outputType=bytes, the images
+        threads = endpoint.getComponent().threads();
+        output = new ResultMapping(endpoint.getClient().storage(), config.getOutputType());
         repository = config.getIdempotentRepository();
         ownRepository = repository == null;
         if (ownRepository) {
@@ -172,37 +185,37 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
                                                            + "?httpMethodRestrict=POST&useBodyHandler=false");
     }
 
-    /** Callbacks whose job went to the route. */
+    @ManagedAttribute(description = "Callbacks whose job went to the route")
     public long getRoutedCallbacks() {
         return routed.get();
     }
 
-    /** Callbacks that completed an exchange waiting in this CamelContext (waitMode=webhook). */
+    @ManagedAttribute(description = "Callbacks that completed an exchange waiting in this CamelContext (waitMode=webhook)")
     public long getCallbacksCompletingWaits() {
         return completedWaits.get();
     }
 
-    /** Callbacks marked as awaited by a producer elsewhere, only acknowledged here. */
+    @ManagedAttribute(description = "Callbacks marked as awaited by a producer elsewhere, only acknowledged here")
     public long getCallbacksAwaitedElsewhere() {
         return awaitedElsewhere.get();
     }
 
-    /** Callbacks whose request id was received before, acknowledged and dropped. */
+    @ManagedAttribute(description = "Callbacks whose request id was received before, acknowledged and dropped")
     public long getDuplicateCallbacks() {
         return duplicates.get();
     }
 
-    /** Callbacks answered 409: their request id was being handled here (fal delivers them again later). */
+    @ManagedAttribute(description = "Callbacks answered 409: their request id was being handled here (fal delivers them again later)")
     public long getRepeatsWhileHandled() {
         return repeatsInFlight.get();
     }
 
-    /** Callbacks refused (405, 401, 413, 400, 503). */
+    @ManagedAttribute(description = "Callbacks refused (405, 401, 413, 400, 503)")
     public long getRefusedCallbacks() {
         return refused.get();
     }
 
-    /** Callbacks answered 500 because the route failed (fal delivers them again). */
+    @ManagedAttribute(description = "Callbacks answered 500 because the route failed (fal delivers them again)")
     public long getRouteFailures() {
         return routeFailures.get();
     }
@@ -365,12 +378,12 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
     /** Starts an exchange with the job's output (or failure) and answers once the route is done with it. */
     private void route(FalWebhookCallback callback, Answer answer) {
         Exchange exchange = createExchange(false);
-        FluxKontextOutput.jobHeaders(exchange.getMessage(), callback.job());
+        ResultMapping.jobHeaders(exchange.getMessage(), callback.job());
         // the job's own failure (or an output that cannot be read) is the outcome: fal delivering again cannot change it
         FluxKontextException jobFailure = callback.hasOutput() ? null : callback.failure();
-        CompletableFuture<java.util.function.Consumer<Message>> output;
+        CompletableFuture<java.util.function.Consumer<Message>> change;
         if (jobFailure != null) {
-            output = CompletableFuture.completedFuture(null);
+            change = CompletableFuture.completedFuture(null);
         } else {
             KontextResult result;
             try {
@@ -379,15 +392,15 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
                 jobFailure = unreadable;
                 result = null;
             }
-            output = result == null ? CompletableFuture.completedFuture(null) : endpoint.output().prepare(result);
+            change = result == null ? CompletableFuture.completedFuture(null) : output.prepare(result);
         }
         FluxKontextException outcome = jobFailure;
-        whenDone(output, answer, (change, error) -> {
+        whenDone(change, answer, (apply, error) -> {
             if (outcome != null || error != null) {
                 failed(exchange, outcome != null ? outcome : error);
             } else {
                 try {
-                    change.accept(exchange.getMessage());
+                    apply.accept(exchange.getMessage());
                 } catch (RuntimeException e) {
                     failed(exchange, e);
                 }
@@ -435,7 +448,7 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
         if (stage.isDone()) {
             stage.whenComplete(guarded);
         } else {
-            stage.whenComplete((value, error) -> endpoint.continueRoute(() -> guarded.accept(value, error)));
+            stage.whenComplete((value, error) -> threads.continueRoute(() -> guarded.accept(value, error)));
         }
     }
 

@@ -15,7 +15,7 @@ public final class ImageBytesList extends AbstractList<byte[]> implements Random
     private final List<byte[]> images;
     private final String requestId;
 
-    ImageBytesList(List<byte[]> images, String requestId) {
+    public ImageBytesList(List<byte[]> images, String requestId) {
         this.images = List.copyOf(images);
         this.requestId = requestId;
     }

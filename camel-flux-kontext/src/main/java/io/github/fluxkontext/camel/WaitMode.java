@@ -2,7 +2,7 @@ package io.github.fluxkontext.camel;
 
 import java.util.Locale;
 
-/** How a waiting exchange learns that its job is done (option {@code waitMode}); see {@link WaitStrategy}. */
+/** How a waiting exchange learns that its job is done (option {@code waitMode}); see {@link io.github.fluxkontext.camel.wait.WaitStrategy}. */
 public enum WaitMode {
     /** fal's status stream ({@code GET {status_url}/stream}, server-sent events); polling where it is not offered. */
     STREAM,

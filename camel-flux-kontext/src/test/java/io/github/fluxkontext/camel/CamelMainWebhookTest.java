@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.fluxkontext.camel.model.KontextJob;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import io.github.fluxkontext.simulator.WebhookDelivery;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;

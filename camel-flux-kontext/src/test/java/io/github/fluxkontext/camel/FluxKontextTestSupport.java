@@ -28,6 +28,14 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
 
     protected static final Duration QUEUE_TIME = Duration.ofMillis(30);
     protected static final Duration RUN_TIME = Duration.ofMillis(60);
+    /**
+     * How long the simulator waits for a webhook consumer's answer before it records the delivery as failed (-1) and
+     * delivers again. fal (and the simulator by default) waits 15 s; a consumer answers once its route is done, and
+     * its first callback also fetches fal's keys over HTTP and loads the Ed25519 verifier. On a 2-core machine that
+     * other builds keep busy, that has taken longer than 15 s: the delivery then counted as failed although the
+     * consumer did its job, and a test about something else failed on it.
+     */
+    protected static final Duration WEBHOOK_DELIVERY_TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
     protected static final FalSimulatorExtension FAL = FalSimulatorExtension.create(simulator -> simulator
@@ -37,6 +45,7 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
             .runners(16)
             .imageScale(0.125)
             .sseKeepAlive(Duration.ofMillis(200)) // status streams notice a client that left within this
+            .webhookTimeout(WEBHOOK_DELIVERY_TIMEOUT)
             // a callback answered with an error is delivered again soon (fal waits minutes)
             .webhookRetryDelays(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200))));
 

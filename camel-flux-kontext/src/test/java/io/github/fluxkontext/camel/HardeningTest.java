@@ -34,7 +34,6 @@ import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.Fault;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.TypeConverterSupport;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
@@ -286,39 +285,7 @@ class HardeningTest extends FluxKontextTestSupport {
         assertEquals(1, sim().journal().count(FalOperation.SUBMIT));
     }
 
-    // ---- 8. races: a completed job beats a late timeout; stop cancels what is in flight
-
-    @Test
-    void aTimeoutUnderWayWhenTheJobCompletedDoesNothing() throws Exception {
-        KontextJob done = template.requestBody("flux-kontext:text-to-image?waitForResult=false", "a fox", KontextJob.class);
-        await().until(() -> "COMPLETED".equals(sim().job(done.requestId()).orElseThrow().status()));
-        FluxKontextEndpoint endpoint = context.getEndpoint("flux-kontext:result", FluxKontextEndpoint.class);
-        Exchange exchange = new DefaultExchange(context);
-        CountDownLatch ended = new CountDownLatch(1);
-        WaitStrategy silent = new WaitStrategy() {
-            @Override
-            public void start(JobWait wait) {
-            }
-
-            @Override
-            public void stop() {
-            }
-        };
-        JobWait wait = new JobWait(endpoint, new ExchangeCompletion(endpoint, exchange, doneSync -> ended.countDown()), done, silent);
-        wait.start();
-
-        wait.completed(sim().jobs().isEmpty() ? done : done.withStatusOf(statusOf(done))); // the strategy saw COMPLETED...
-        wait.onTimeout(); // ...while the timeout task was already running
-
-        assertTrue(ended.await(10, TimeUnit.SECONDS));
-        assertNull(exchange.getException(), () -> "failed with " + exchange.getException());
-        assertInstanceOf(KontextResult.class, exchange.getMessage().getBody());
-        assertEquals(0, sim().journal().count(FalOperation.CANCEL), "no useless cancel");
-    }
-
-    private KontextJob statusOf(KontextJob job) {
-        return template.requestBody("flux-kontext:status", job, KontextJob.class);
-    }
+    // ---- 8. races: a completed job beats a late timeout (wait.JobWaitTest); stop cancels what is in flight
 
     @Test
     void closingTheClientFailsTheRequestInFlightAtOnce() throws Exception {
@@ -380,7 +347,7 @@ class HardeningTest extends FluxKontextTestSupport {
                 setBaseUrl("http://127.0.0.1:" + server.getLocalPort());
                 setApiKey("k");
             }
-        }.clientSettings("test"), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
+        }.clientSettings(), http, context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "t"),
                 Runnable::run, new com.fasterxml.jackson.databind.ObjectMapper());
     }
 

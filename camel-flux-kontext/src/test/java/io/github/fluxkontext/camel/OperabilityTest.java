@@ -83,6 +83,22 @@ class OperabilityTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void theComponentCanTurnItsProducerChecksOff() throws Exception {
+        context.getComponent("flux-kontext", FluxKontextComponent.class).setHealthCheckProducerEnabled(false);
+        Producer producer = context.getEndpoint("flux-kontext:status").createProducer(); // the route's producer started before
+        producer.start();
+        HealthCheckHelper.getHealthCheckRepository(context, "producers").setEnabled(true);
+        try {
+            assertTrue(HealthCheckHelper.getHealthCheckRepository(context, "producers").stream()
+                    .anyMatch(check -> check.getId().startsWith("producer:flux-kontext-status") && !check.isEnabled()), "registered, turned off");
+            assertTrue(HealthCheckHelper.invokeReadiness(context).stream()
+                    .noneMatch(result -> result.getCheck().getId().startsWith("producer:flux-kontext-status")), "not run");
+        } finally {
+            producer.stop();
+        }
+    }
+
+    @Test
     void anUnreachableBaseUrlIsDown() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -21,6 +21,8 @@ import io.github.fluxkontext.camel.client.WebhookSigner;
 import io.github.fluxkontext.camel.model.FluxKontextJobFailedException;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.webhook.WebhookMarker;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.Fault;
 import org.apache.camel.Exchange;
@@ -507,7 +509,8 @@ class WebhookConsumerTest extends WebhookTestSupport {
             assertEquals("Service Unavailable: deliver it again later", noKeys.body(), "no JWKS fetch error, no host");
 
             String logged = String.join("\n", log.lines());
-            assertTrue(logged.contains("400 s away from now"), logged);
+            // 400 s, or 401 when the second turned between the header's timestamp and the check (a busy machine)
+            assertTrue(logged.matches("(?s).*40[01] s away from now.*"), logged);
             assertTrue(logged.contains("is not the body's"), logged);
             assertTrue(logged.contains("could not be fetched from http://127.0.0.1:" + nobody), logged);
         }

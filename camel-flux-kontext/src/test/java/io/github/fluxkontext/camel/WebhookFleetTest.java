@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.Fault;
 import io.github.fluxkontext.simulator.JournalEntry;

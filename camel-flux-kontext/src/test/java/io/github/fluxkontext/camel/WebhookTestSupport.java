@@ -73,9 +73,12 @@ public abstract class WebhookTestSupport extends FluxKontextTestSupport {
                 KontextJob.class).requestId();
     }
 
-    /** The simulator's delivery attempts for one job, once there are {@code n}. */
+    /**
+     * The simulator's delivery attempts for one job, once there are {@code n}. An attempt is recorded when it is answered
+     * or timed out, so this waits beyond the simulator's delivery timeout.
+     */
     protected static List<WebhookDelivery> deliveries(String requestId, int n) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> deliveriesOf(requestId).size() >= n);
+        await().atMost(WEBHOOK_DELIVERY_TIMEOUT.plusSeconds(30)).until(() -> deliveriesOf(requestId).size() >= n);
         return deliveriesOf(requestId);
     }
 

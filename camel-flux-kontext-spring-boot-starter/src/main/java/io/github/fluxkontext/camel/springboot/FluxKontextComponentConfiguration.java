@@ -455,6 +455,19 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private Integer maxRouteThreads = 100;
 
     /**
+     * Used for enabling or disabling all consumer based health checks from this component (the webhook consumer
+     * has none).
+     */
+    private boolean healthCheckConsumerEnabled = true;
+
+    /**
+     * Used for enabling or disabling all producer based health checks from this component: the producers' readiness
+     * checks (can the endpoint reach base-url with its key). Camel runs producer checks only with
+     * camel.health.producers-enabled=true.
+     */
+    private boolean healthCheckProducerEnabled = true;
+
+    /**
      * An Apache HttpClient 5 async client to use instead of the one the component builds (then connection,
      * TLS and proxy options are yours to set on it), written #bean:name or #name. It must be
      * started; the component does not close it. A single bean of this type is used without being named
@@ -1045,6 +1058,24 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("maxRouteThreads");
     }
 
+    public boolean isHealthCheckConsumerEnabled() {
+        return healthCheckConsumerEnabled;
+    }
+
+    public void setHealthCheckConsumerEnabled(boolean healthCheckConsumerEnabled) {
+        this.healthCheckConsumerEnabled = healthCheckConsumerEnabled;
+        configured.add("healthCheckConsumerEnabled");
+    }
+
+    public boolean isHealthCheckProducerEnabled() {
+        return healthCheckProducerEnabled;
+    }
+
+    public void setHealthCheckProducerEnabled(boolean healthCheckProducerEnabled) {
+        this.healthCheckProducerEnabled = healthCheckProducerEnabled;
+        configured.add("healthCheckProducerEnabled");
+    }
+
     public CloseableHttpAsyncClient getHttpClient() {
         return httpClient;
     }
@@ -1150,6 +1181,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("useGlobalSslContextParameters", useGlobalSslContextParameters);
         values.put("routeThreads", routeThreads);
         values.put("maxRouteThreads", maxRouteThreads);
+        values.put("healthCheckConsumerEnabled", healthCheckConsumerEnabled);
+        values.put("healthCheckProducerEnabled", healthCheckProducerEnabled);
         values.put("httpClient", httpClient);
         values.put("bridgeErrorHandler", bridgeErrorHandler);
         values.put("lazyStartProducer", lazyStartProducer);

@@ -28,10 +28,10 @@ public final class FalClient implements AutoCloseable {
                      Executor callbackExecutor, ObjectMapper mapper) {
         FalHttpTransport transport = new FalHttpTransport(http, settings.credentials(), settings.userAgent(), callbackExecutor,
                 settings.allowInsecureHttp());
-        FalAnswers answers = new FalAnswers(mapper, settings.retryPolicy(), settings.credentials());
+        FalResponseReader reader = new FalResponseReader(mapper, settings.retryPolicy(), settings.credentials());
         this.calls = new FalCalls(transport, settings.retryPolicy(), scheduler);
-        this.queue = new FalQueueClient(settings, calls, answers, callbackExecutor);
-        this.storage = new FalStorage(settings, calls, answers, callbackExecutor);
+        this.queue = new FalQueueClient(settings, calls, reader, callbackExecutor);
+        this.storage = new FalStorage(settings, calls, reader, callbackExecutor);
     }
 
     /** Submit, status, result, cancel. */

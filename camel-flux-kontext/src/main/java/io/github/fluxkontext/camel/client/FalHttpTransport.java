@@ -8,7 +8,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -184,19 +183,15 @@ final class FalHttpTransport {
         return request.credentialsOrigin() != null && request.credentialsOrigin().equals(FalUrls.origin(request.url()));
     }
 
+    /** Completes the answer on the callback executor; here, once that has shut down, so that nobody waits forever. */
     private void deliver(CompletableFuture<FalResponse> answer, FalResponse response, Throwable error) {
-        try {
-            callbackExecutor.execute(() -> {
-                if (error != null) {
-                    answer.completeExceptionally(error);
-                } else {
-                    answer.complete(response);
-                }
-            });
-        } catch (RejectedExecutionException stopped) {
-            // the executor is shutting down: complete here so nobody waits forever
-            answer.completeExceptionally(error != null ? error : stopped);
-        }
+        RunOrHere.run(callbackExecutor, () -> {
+            if (error != null) {
+                answer.completeExceptionally(error);
+            } else {
+                answer.complete(response);
+            }
+        });
     }
 
     private static boolean isRedirect(int status) {

@@ -39,15 +39,15 @@ public final class FalQueueClient {
     private final String baseOrigin;
     private final long maxResponseSize;
     private final FalCalls calls;
-    private final FalAnswers answers;
+    private final FalResponseReader reader;
     private final Executor callbackExecutor;
 
-    FalQueueClient(FalClientSettings settings, FalCalls calls, FalAnswers answers, Executor callbackExecutor) {
+    FalQueueClient(FalClientSettings settings, FalCalls calls, FalResponseReader reader, Executor callbackExecutor) {
         this.baseUrl = settings.baseUrl();
         this.baseOrigin = FalUrls.origin(settings.baseUrl());
         this.maxResponseSize = settings.maxResponseSize();
         this.calls = calls;
-        this.answers = answers;
+        this.reader = reader;
         this.callbackExecutor = callbackExecutor;
     }
 
@@ -66,16 +66,16 @@ public final class FalQueueClient {
             if (options.startTimeout() != null) {
                 headers.put("x-fal-request-timeout", seconds(options.startTimeout()));
             }
-            FalRequest request = new FalRequest("POST", url, answers.json(input, "the input of " + id), "application/json",
+            FalRequest request = new FalRequest("POST", url, reader.json(input, "the input of " + id), "application/json",
                     headers, baseOrigin, maxResponseSize);
             return calls.send(CallKind.SUBMIT, request).handle((response, error) -> {
                 if (error != null) {
                     throw FalCalls.failure("submit a job to " + id, null, null, error, true);
                 }
                 if (!response.isSuccess()) {
-                    throw answers.error(response, CallKind.SUBMIT, "the submit to " + id, null, null);
+                    throw reader.error(response, CallKind.SUBMIT, "the submit to " + id, null, null);
                 }
-                return answers.submitted(response, id, this::isOnBaseOrigin);
+                return reader.submitted(response, id, this::isOnBaseOrigin);
             });
         });
     }
@@ -84,7 +84,7 @@ public final class FalQueueClient {
     public CompletableFuture<KontextJob> status(KontextJob job, boolean logs) {
         return guarded(() -> get(CallKind.STATUS, job, FalUrls.withQuery(jobUrl(job.statusUrl(), job, "/status"), logs ? "logs=1" : "logs=0"),
                 "the status request", "get the status of job ",
-                response -> job.withStatusOf(answers.job(response, job.endpointId(), job.requestId(), this::isOnBaseOrigin))));
+                response -> job.withStatusOf(reader.job(response, job.endpointId(), job.requestId(), this::isOnBaseOrigin))));
     }
 
     /**
@@ -134,7 +134,7 @@ public final class FalQueueClient {
                 }
                 KontextJob update;
                 try {
-                    update = job.withStatusOf(answers.job(new FalResponse(200, Map.of(), data, "application/json"), job.endpointId(),
+                    update = job.withStatusOf(reader.job(new FalResponse(200, Map.of(), data, "application/json"), job.endpointId(),
                             job.requestId(), FalQueueClient.this::isOnBaseOrigin));
                 } catch (RuntimeException unreadable) {
                     stream.close(); // a stream that says something unreadable is no stream to trust: the listener polls instead
@@ -183,7 +183,7 @@ public final class FalQueueClient {
                 throw new FluxKontextException("The result of job " + job.requestId() + " is not ready yet (HTTP 202)",
                         job.requestId(), job.status(), null);
             }
-            return answers.tree(response, job.requestId(), "result");
+            return reader.tree(response, job.requestId(), "result");
         }));
     }
 
@@ -236,7 +236,7 @@ public final class FalQueueClient {
                 if (error != null) {
                     throw FalCalls.failure("cancel job " + job.requestId(), job.requestId(), job.status(), error, false);
                 }
-                String value = answers.cancelStatus(response);
+                String value = reader.cancelStatus(response);
                 if (response.isSuccess()) {
                     return new KontextCancellation(job.requestId(), value != null ? value : "OK", true);
                 }
@@ -244,7 +244,7 @@ public final class FalQueueClient {
                 if ((response.statusCode() == 400 || response.statusCode() == 409) && !"NOT_FOUND".equals(value)) {
                     return new KontextCancellation(job.requestId(), value != null ? value : "ALREADY_COMPLETED", false);
                 }
-                throw answers.error(response, kind, "the cancel request", job.requestId(), job.status());
+                throw reader.error(response, kind, "the cancel request", job.requestId(), job.status());
             });
         });
     }
@@ -258,7 +258,7 @@ public final class FalQueueClient {
                 throw FalCalls.failure(action + job.requestId(), job.requestId(), job.status(), error, false);
             }
             if (!response.isSuccess()) {
-                throw answers.error(response, kind, what, job.requestId(), job.status());
+                throw reader.error(response, kind, what, job.requestId(), job.status());
             }
             return read.apply(response);
         });

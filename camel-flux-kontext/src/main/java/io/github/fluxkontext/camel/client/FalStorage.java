@@ -23,15 +23,15 @@ public final class FalStorage {
     private final String storageOrigin;
     private final long maxResponseSize;
     private final FalCalls calls;
-    private final FalAnswers answers;
+    private final FalResponseReader reader;
     private final Executor callbackExecutor;
 
-    FalStorage(FalClientSettings settings, FalCalls calls, FalAnswers answers, Executor callbackExecutor) {
+    FalStorage(FalClientSettings settings, FalCalls calls, FalResponseReader reader, Executor callbackExecutor) {
         this.storageUrl = settings.storageUrl();
         this.storageOrigin = settings.storageUrl() == null ? null : FalUrls.origin(settings.storageUrl());
         this.maxResponseSize = settings.maxResponseSize();
         this.calls = calls;
-        this.answers = answers;
+        this.reader = reader;
         this.callbackExecutor = callbackExecutor;
     }
 
@@ -92,24 +92,24 @@ public final class FalStorage {
             initiate.put("content_type", contentType);
             initiate.put("file_name", fileName);
             String url = FalUrls.join(storageUrl, "storage/upload/initiate?storage_type=fal-cdn-v3");
-            FalRequest request = new FalRequest("POST", url, answers.json(initiate, "the upload request"), "application/json",
+            FalRequest request = new FalRequest("POST", url, reader.json(initiate, "the upload request"), "application/json",
                     Map.of(), storageOrigin, maxResponseSize);
             return calls.send(CallKind.UPLOAD, request).thenCompose(response -> {
                 if (!response.isSuccess()) {
-                    throw answers.error(response, CallKind.UPLOAD, "the storage upload initiate", null, null);
+                    throw reader.error(response, CallKind.UPLOAD, "the storage upload initiate", null, null);
                 }
-                JsonNode json = answers.tree(response, null, "storage upload initiate");
+                JsonNode json = reader.tree(response, null, "storage upload initiate");
                 String uploadUrl = json.path("upload_url").asText(null);
                 String fileUrl = json.path("file_url").asText(null);
                 if (uploadUrl == null || fileUrl == null) {
-                    throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + answers.excerpt(response, 300));
+                    throw new FluxKontextException("fal's storage answer lacks upload_url or file_url: " + reader.excerpt(response, 300));
                 }
                 // the upload URL is signed: it needs no credentials, and may be on another host
                 FalRequest put = new FalRequest("PUT", uploadUrl, data, contentType, Map.of(), null, maxResponseSize);
                 return calls.send(CallKind.UPLOAD, put).thenApply(putResponse -> {
                     if (!putResponse.isSuccess()) {
                         throw new FluxKontextException("Uploading " + data.length + " bytes to fal's storage failed with HTTP "
-                                                       + putResponse.statusCode() + ": " + answers.excerpt(putResponse, 300));
+                                                       + putResponse.statusCode() + ": " + reader.excerpt(putResponse, 300));
                     }
                     return fileUrl;
                 });

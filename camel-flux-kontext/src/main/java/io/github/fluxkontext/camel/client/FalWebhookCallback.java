@@ -38,7 +38,7 @@ public record FalWebhookCallback(String requestId, String gatewayRequestId, bool
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern STATUS_CODE = Pattern.compile("\\b([1-5]\\d\\d)\\b");
     /** Reads the error body like any error answer of fal's; a job's error is never retried. */
-    private static final FalAnswers ERRORS = new FalAnswers(MAPPER,
+    private static final FalResponseReader ERRORS = new FalResponseReader(MAPPER,
             new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1), SubmitRetry.NONE), FalCredentials.none());
 
     /**

@@ -3,7 +3,6 @@ package io.github.fluxkontext.camel.client;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,11 +27,7 @@ final class SerialExecutor implements Executor {
 
     private void schedule() {
         if (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException stopped) {
-                drain(); // the executor is shutting down: run here rather than never
-            }
+            RunOrHere.run(executor, this::drain);
         }
     }
 
