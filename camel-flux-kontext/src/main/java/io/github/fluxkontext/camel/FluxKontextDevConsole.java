@@ -16,7 +16,8 @@ import org.apache.camel.support.console.AbstractDevConsole;
 /**
  * The {@code flux-kontext} dev console: per endpoint, the jobs waiting (by last status and how they are
  * watched), submits, completions, failures by type, stream fallbacks, retries, the billable units and inference
- * time of the jobs (totals, with how many jobs gave them) and the last errors with their request ids; per component, the open status streams and the exchanges queued for a
+ * time of the jobs (totals, with how many jobs gave them) and the last errors with their request ids; per
+ * component, the open status streams and the exchanges queued for a
  * maxConcurrentJobs place. It reads one snapshot of each and renders it to text and to JSON. No secrets, no URL
  * queries.
  */
