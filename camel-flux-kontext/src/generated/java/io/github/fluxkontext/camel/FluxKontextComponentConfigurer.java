@@ -55,6 +55,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "endpointId": getOrCreateConfiguration(target).setEndpointId(property(camelContext, java.lang.String.class, value)); return true;
         case "enhanceprompt":
         case "enhancePrompt": getOrCreateConfiguration(target).setEnhancePrompt(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "falheaders":
+        case "falHeaders": getOrCreateConfiguration(target).setFalHeaders(property(camelContext, java.lang.String.class, value)); return true;
         case "guidancescale":
         case "guidanceScale": getOrCreateConfiguration(target).setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
         case "healthcheckconsumerenabled":
@@ -99,6 +101,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxTotalConnections": getOrCreateConfiguration(target).setMaxTotalConnections(property(camelContext, int.class, value)); return true;
         case "maxwebhooksize":
         case "maxWebhookSize": getOrCreateConfiguration(target).setMaxWebhookSize(property(camelContext, long.class, value)); return true;
+        case "mediaexpiration":
+        case "mediaExpiration": getOrCreateConfiguration(target).setMediaExpiration(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": getOrCreateConfiguration(target).setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -189,6 +193,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "endpointId": return java.lang.String.class;
         case "enhanceprompt":
         case "enhancePrompt": return java.lang.Boolean.class;
+        case "falheaders":
+        case "falHeaders": return java.lang.String.class;
         case "guidancescale":
         case "guidanceScale": return java.lang.Double.class;
         case "healthcheckconsumerenabled":
@@ -233,6 +239,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxTotalConnections": return int.class;
         case "maxwebhooksize":
         case "maxWebhookSize": return long.class;
+        case "mediaexpiration":
+        case "mediaExpiration": return java.lang.Long.class;
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
@@ -324,6 +332,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "endpointId": return getOrCreateConfiguration(target).getEndpointId();
         case "enhanceprompt":
         case "enhancePrompt": return getOrCreateConfiguration(target).getEnhancePrompt();
+        case "falheaders":
+        case "falHeaders": return getOrCreateConfiguration(target).getFalHeaders();
         case "guidancescale":
         case "guidanceScale": return getOrCreateConfiguration(target).getGuidanceScale();
         case "healthcheckconsumerenabled":
@@ -368,6 +378,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "maxTotalConnections": return getOrCreateConfiguration(target).getMaxTotalConnections();
         case "maxwebhooksize":
         case "maxWebhookSize": return getOrCreateConfiguration(target).getMaxWebhookSize();
+        case "mediaexpiration":
+        case "mediaExpiration": return getOrCreateConfiguration(target).getMediaExpiration();
         case "model": return getOrCreateConfiguration(target).getModel();
         case "numimages":
         case "numImages": return getOrCreateConfiguration(target).getNumImages();

@@ -43,6 +43,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "endpointId": target.setEndpointId(property(camelContext, java.lang.String.class, value)); return true;
         case "enhanceprompt":
         case "enhancePrompt": target.setEnhancePrompt(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "falheaders":
+        case "falHeaders": target.setFalHeaders(property(camelContext, java.lang.String.class, value)); return true;
         case "guidancescale":
         case "guidanceScale": target.setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
         case "httpclient":
@@ -75,6 +77,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxTotalConnections": target.setMaxTotalConnections(property(camelContext, int.class, value)); return true;
         case "maxwebhooksize":
         case "maxWebhookSize": target.setMaxWebhookSize(property(camelContext, long.class, value)); return true;
+        case "mediaexpiration":
+        case "mediaExpiration": target.setMediaExpiration(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": target.setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -156,6 +160,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "endpointId": return java.lang.String.class;
         case "enhanceprompt":
         case "enhancePrompt": return java.lang.Boolean.class;
+        case "falheaders":
+        case "falHeaders": return java.lang.String.class;
         case "guidancescale":
         case "guidanceScale": return java.lang.Double.class;
         case "httpclient":
@@ -188,6 +194,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxTotalConnections": return int.class;
         case "maxwebhooksize":
         case "maxWebhookSize": return long.class;
+        case "mediaexpiration":
+        case "mediaExpiration": return java.lang.Long.class;
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
@@ -270,6 +278,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "endpointId": return target.getEndpointId();
         case "enhanceprompt":
         case "enhancePrompt": return target.getEnhancePrompt();
+        case "falheaders":
+        case "falHeaders": return target.getFalHeaders();
         case "guidancescale":
         case "guidanceScale": return target.getGuidanceScale();
         case "httpclient":
@@ -302,6 +312,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "maxTotalConnections": return target.getMaxTotalConnections();
         case "maxwebhooksize":
         case "maxWebhookSize": return target.getMaxWebhookSize();
+        case "mediaexpiration":
+        case "mediaExpiration": return target.getMediaExpiration();
         case "model": return target.getModel();
         case "numimages":
         case "numImages": return target.getNumImages();

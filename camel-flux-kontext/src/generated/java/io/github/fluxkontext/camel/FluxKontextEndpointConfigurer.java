@@ -49,6 +49,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "falheaders":
+        case "falHeaders": target.getConfiguration().setFalHeaders(property(camelContext, java.lang.String.class, value)); return true;
         case "guidancescale":
         case "guidanceScale": target.getConfiguration().setGuidanceScale(property(camelContext, java.lang.Double.class, value)); return true;
         case "httpclient":
@@ -83,6 +85,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxTotalConnections": target.getConfiguration().setMaxTotalConnections(property(camelContext, int.class, value)); return true;
         case "maxwebhooksize":
         case "maxWebhookSize": target.getConfiguration().setMaxWebhookSize(property(camelContext, long.class, value)); return true;
+        case "mediaexpiration":
+        case "mediaExpiration": target.getConfiguration().setMediaExpiration(property(camelContext, java.lang.Long.class, value)); return true;
         case "model": target.getConfiguration().setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.getConfiguration().setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
@@ -170,6 +174,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "falheaders":
+        case "falHeaders": return java.lang.String.class;
         case "guidancescale":
         case "guidanceScale": return java.lang.Double.class;
         case "httpclient":
@@ -204,6 +210,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxTotalConnections": return int.class;
         case "maxwebhooksize":
         case "maxWebhookSize": return long.class;
+        case "mediaexpiration":
+        case "mediaExpiration": return java.lang.Long.class;
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
@@ -292,6 +300,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "falheaders":
+        case "falHeaders": return target.getConfiguration().getFalHeaders();
         case "guidancescale":
         case "guidanceScale": return target.getConfiguration().getGuidanceScale();
         case "httpclient":
@@ -326,6 +336,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxTotalConnections": return target.getConfiguration().getMaxTotalConnections();
         case "maxwebhooksize":
         case "maxWebhookSize": return target.getConfiguration().getMaxWebhookSize();
+        case "mediaexpiration":
+        case "mediaExpiration": return target.getConfiguration().getMediaExpiration();
         case "model": return target.getConfiguration().getModel();
         case "numimages":
         case "numImages": return target.getConfiguration().getNumImages();

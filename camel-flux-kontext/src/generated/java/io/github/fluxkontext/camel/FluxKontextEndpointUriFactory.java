@@ -23,7 +23,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(62);
+        Set<String> props = new HashSet<>(64);
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -37,6 +37,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("enhancePrompt");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("falHeaders");
         props.add("guidanceScale");
         props.add("httpClient");
         props.add("idempotentRepository");
@@ -55,6 +56,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("maxRetryDelay");
         props.add("maxTotalConnections");
         props.add("maxWebhookSize");
+        props.add("mediaExpiration");
         props.add("model");
         props.add("numImages");
         props.add("operation");

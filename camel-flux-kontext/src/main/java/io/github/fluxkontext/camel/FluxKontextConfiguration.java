@@ -107,6 +107,12 @@ public class FluxKontextConfiguration implements Cloneable {
     @UriParam(label = "producer,wait", defaultValue = "false")
     private boolean logs = false;
 
+    // ---- Request controls: what the submit asks of fal beyond the Kontext input, sent as its headers
+    @UriParam(label = "producer,request", javaType = "java.time.Duration")
+    private Long mediaExpiration;
+    @UriParam(label = "producer,request")
+    private String falHeaders;
+
     // ---- Output: what a completed job makes of the exchange, for the producer and the webhook consumer
     @UriParam(label = "common", enums = "result,bytes,urls", defaultValue = "result")
     private OutputType outputType = OutputType.RESULT;
@@ -543,6 +549,38 @@ public class FluxKontextConfiguration implements Cloneable {
      */
     public void setLogs(boolean logs) {
         this.logs = logs;
+    }
+
+    public Long getMediaExpiration() {
+        return mediaExpiration;
+    }
+
+    /**
+     * How long fal keeps the generated images downloadable (header X-Fal-Object-Lifecycle-Preference, whole seconds, at
+     * least 1 s), so that they do not outlive their use; unset, fal's default applies. The header
+     * CamelFluxKontextMediaExpiration overrides it per message.
+     *
+     * @see "flux-kontext-component.adoc, Request controls and cost"
+     */
+    public void setMediaExpiration(Long mediaExpiration) {
+        this.mediaExpiration = mediaExpiration;
+    }
+
+    public String getFalHeaders() {
+        return falHeaders;
+    }
+
+    /**
+     * Extra x-fal-* headers sent on each submit, as name=value pairs separated by commas (e.g.
+     * x-fal-no-retry=1,x-fal-runner-hint=eu); the header CamelFluxKontextFalHeaders adds to them per message. Refused
+     * when the route starts: names not x-fal-*, names that look like a credential, the headers the component sets from
+     * its options (x-fal-queue-priority, x-fal-request-timeout, x-fal-object-lifecycle-preference), values that contain
+     * the API key, more than 16.
+     *
+     * @see "flux-kontext-component.adoc, Request controls and cost"
+     */
+    public void setFalHeaders(String falHeaders) {
+        this.falHeaders = falHeaders;
     }
 
     public OutputType getOutputType() {

@@ -51,6 +51,24 @@ public final class FluxKontextConstants {
               javaType = "String")
     public static final String IDEMPOTENCY_KEY = "CamelFluxKontextIdempotencyKey";
 
+    // ---- input: request controls, sent as headers of the submit (read by edit, text-to-image and multi)
+
+    @Metadata(label = "producer", description = "How long fal keeps the generated images downloadable, overriding the"
+                                                + " mediaExpiration option: a java.time.Duration, a String such as 1h, 30m,"
+                                                + " PT2H or 3600000 (milliseconds), or a Number of milliseconds; whole seconds,"
+                                                + " at least 1 s. Sent as X-Fal-Object-Lifecycle-Preference.",
+              javaType = "java.time.Duration")
+    public static final String MEDIA_EXPIRATION = "CamelFluxKontextMediaExpiration";
+    @Metadata(label = "producer", description = "Extra x-fal-* headers for this message's submit, name to value (e.g."
+                                                + " x-fal-no-retry=1), added to those of the falHeaders option (a name given in"
+                                                + " both takes this value). Refused, nothing sent: names not x-fal-*, names"
+                                                + " that look like a credential (auth, key, token, secret, password, cookie,"
+                                                + " credential, signature, session), the headers the component sets from its"
+                                                + " options (x-fal-queue-priority, x-fal-request-timeout,"
+                                                + " x-fal-object-lifecycle-preference), values that contain the API key,"
+                                                + " more than 16 headers.", javaType = "java.util.Map<String, Object>")
+    public static final String FAL_HEADERS = "CamelFluxKontextFalHeaders";
+
     // ---- the job: set after submit; read by status, result and cancel
 
     @Metadata(description = "fal's request id of the job. Set right after submit (before anything else can fail);"
@@ -76,6 +94,15 @@ public final class FluxKontextConstants {
     public static final String RESULT_SEED = "CamelFluxKontextResultSeed";
     @Metadata(label = "producer", description = "One NSFW flag per image, in order.", javaType = "java.util.List<Boolean>")
     public static final String NSFW_CONCEPTS = "CamelFluxKontextNsfwConcepts";
+    @Metadata(label = "producer", description = "The units fal bills for the job (x-fal-billable-units of its result answer),"
+                                                + " exactly as fal wrote them (fractions happen). Not set when the output came"
+                                                + " in a webhook callback: fal's callbacks carry no cost.",
+              javaType = "java.math.BigDecimal")
+    public static final String BILLABLE_UNITS = "CamelFluxKontextBillableUnits";
+    @Metadata(label = "producer", description = "Seconds the job ran at fal: metrics.inference_time of its last status, else"
+                                                + " timings.inference of the output (a webhook callback's). Not set when fal"
+                                                + " reported neither.", javaType = "Double")
+    public static final String INFERENCE_TIME = "CamelFluxKontextInferenceTime";
     @Metadata(label = "producer", description = "Suggested file names, one per image ({requestId}-{index}.{ext}); with one"
                                                 + " image CamelFileName is set too.", javaType = "java.util.List<String>")
     public static final String FILE_NAMES = "CamelFluxKontextFileNames";

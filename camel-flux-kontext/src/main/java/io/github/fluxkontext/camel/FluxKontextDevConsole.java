@@ -3,6 +3,7 @@ package io.github.fluxkontext.camel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.fluxkontext.camel.submit.JobPlaces;
@@ -14,8 +15,9 @@ import org.apache.camel.support.console.AbstractDevConsole;
 
 /**
  * The {@code flux-kontext} dev console: per endpoint, the jobs waiting (by last status and how they are
- * watched), submits, completions, failures by type, stream fallbacks, retries and the last errors with
- * their request ids; per component, the open status streams and the exchanges queued for a
+ * watched), submits, completions, failures by type, stream fallbacks, retries, the billable units and inference
+ * time of the jobs (totals, with how many jobs gave them) and the last errors with their request ids; per
+ * component, the open status streams and the exchanges queued for a
  * maxConcurrentJobs place. It reads one snapshot of each and renders it to text and to JSON. No secrets, no URL
  * queries.
  */
@@ -47,6 +49,8 @@ public class FluxKontextDevConsole extends AbstractDevConsole {
                 text.append(String.format("  %s%n    waiting: %d %s%n    submits %d, completions %d, failures %d %s, stream fallbacks %d, retries %d%n",
                         endpoint.uri(), f.waiting(), f.waitingByStatus(), f.submits(), f.completions(), f.failures(), f.failuresByType(),
                         f.streamFallbacks(), f.retries()));
+                text.append(String.format(Locale.ROOT, "    cost: %s billable unit(s) over %d job(s), %.3f s inference over %d job(s)%n",
+                        f.billableUnits().toPlainString(), f.billedJobs(), f.inferenceSeconds(), f.timedJobs()));
                 for (JobStatistics.LastError error : f.lastErrors()) {
                     text.append(String.format("    %s %s (request %s): %s%n", error.at(), error.type(), error.requestId(), error.message()));
                 }
@@ -87,6 +91,10 @@ public class FluxKontextDevConsole extends AbstractDevConsole {
         json.put("failuresByType", f.failuresByType());
         json.put("streamFallbacks", f.streamFallbacks());
         json.put("retries", f.retries());
+        json.put("billableUnits", f.billableUnits());
+        json.put("billedJobs", f.billedJobs());
+        json.put("inferenceSeconds", f.inferenceSeconds());
+        json.put("timedJobs", f.timedJobs());
         json.put("lastErrors", f.lastErrors().stream().map(error -> {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("at", error.at().toString());

@@ -89,8 +89,8 @@ public class FluxKontextEndpoint extends DefaultEndpoint implements OperatorView
         ComponentThreads threads = component.threads();
         http = component.httpClients().acquire(configuration);
         client = new FalClient(configuration.clientSettings(), http, threads.scheduler(), threads.internal(), new ObjectMapper());
-        waiter = new JobWaiter(client.queue(), new ResultMapping(client.storage(), configuration.getOutputType()), configuration, threads,
-                statistics, component.jobPlaces(), component.streamPlaces(), component.runTimes(), component.awaitedWebhooks());
+        waiter = new JobWaiter(client.queue(), new ResultMapping(client.storage(), configuration.getOutputType(), statistics), configuration,
+                threads, statistics, component.jobPlaces(), component.streamPlaces(), component.runTimes(), component.awaitedWebhooks());
         if (operation.submits()) {
             submitter = new JobSubmitter(client, configuration, getFalEndpointId(), component.jobPlaces(), component.ledger(configuration),
                     component.ledgerUpkeep(), threads, statistics);

@@ -4,8 +4,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import io.github.fluxkontext.camel.client.FalUrls;
+import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.client.Futures;
 import io.github.fluxkontext.camel.mapping.InputValues;
+import io.github.fluxkontext.camel.mapping.RequestControls;
 import io.github.fluxkontext.camel.mapping.RequestMapping;
 import io.github.fluxkontext.camel.mapping.ResultMapping;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
@@ -31,6 +33,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private final FluxKontextConfiguration config;
     private final FluxKontextOperation operation;
     private ComponentThreads threads;
+    private RequestControls controls;
     private WritableHealthCheckRepository healthChecks;
     private FluxKontextHealthCheck healthCheck;
 
@@ -50,6 +53,10 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         threads = endpoint.getComponent().threads(); // exchanges are handed back on its route threads
+        if (operation.submits()) {
+            // a falHeaders or mediaExpiration option that every message would fail with fails the route's start instead
+            controls = new RequestControls(config, config.keyRouting().credentials());
+        }
         healthChecks = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(), "producers",
                 WritableHealthCheckRepository.class);
         if (healthChecks != null) {
@@ -90,7 +97,8 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         Exchange exchange = completion.exchange();
         // validation first, so bad input never costs an HTTP call (nor waits for a place)
         KontextRequest request = new RequestMapping(config, operation.task()).map(exchange);
-        endpoint.submitter().submit(exchange.getMessage(), request).whenComplete((submission, error) -> {
+        SubmitOptions options = controls.submitOptions(exchange.getMessage());
+        endpoint.submitter().submit(exchange.getMessage(), request, options).whenComplete((submission, error) -> {
             if (error != null) {
                 completion.complete(null, Futures.unwrap(error));
                 return;

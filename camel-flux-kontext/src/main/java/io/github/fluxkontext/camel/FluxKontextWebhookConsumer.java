@@ -122,7 +122,7 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
         super.doStart();
         ServiceHelper.startService(endpoint); // its HTTP client fetches fal's keys and, with outputType=bytes, the images
         threads = endpoint.getComponent().threads();
-        output = new ResultMapping(endpoint.getClient().storage(), config.getOutputType());
+        output = new ResultMapping(endpoint.getClient().storage(), config.getOutputType(), endpoint.jobFigures().statistics());
         repository = config.getIdempotentRepository();
         ownRepository = repository == null;
         if (ownRepository) {

@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ public final class JobFigures {
 
     /** The figures at one moment, as the dev console renders them to text and to JSON. */
     record Snapshot(int waiting, Map<String, Integer> waitingByStatus, long submits, long completions, long failures,
-                    Map<String, Long> failuresByType, long streamFallbacks, long retries, List<JobStatistics.LastError> lastErrors) {
+                    Map<String, Long> failuresByType, long streamFallbacks, long retries, List<JobStatistics.LastError> lastErrors,
+                    BigDecimal billableUnits, long billedJobs, double inferenceSeconds, long timedJobs) {
     }
 
     private final JobStatistics statistics;
@@ -32,6 +34,11 @@ public final class JobFigures {
         this.component = component;
         this.waiter = waiter;
         this.client = client;
+    }
+
+    /** What the figures are read from, for the webhook consumer's output mapping to count the jobs it receives. */
+    JobStatistics statistics() {
+        return statistics;
     }
 
     /** Exchanges waiting for their jobs now. */
@@ -70,6 +77,16 @@ public final class JobFigures {
         return client == null ? 0 : client.retryCount();
     }
 
+    /** The units fal billed for the jobs whose output this endpoint mapped (as far as fal said). */
+    public BigDecimal billableUnits() {
+        return statistics.billableUnits();
+    }
+
+    /** The inference seconds at fal of the jobs whose output this endpoint mapped (as far as fal said). */
+    public double inferenceSeconds() {
+        return statistics.inferenceSeconds();
+    }
+
     /** Status streams open now, over the component's endpoints. */
     public int openStreams() {
         return component.getOpenStreams();
@@ -89,6 +106,6 @@ public final class JobFigures {
     /** The endpoint's own figures, read once. */
     Snapshot snapshot() {
         return new Snapshot(waiting(), waitingByStatus(), submits(), completions(), failures(), failuresByType(), streamFallbacks(),
-                retries(), statistics.lastErrors());
+                retries(), statistics.lastErrors(), billableUnits(), statistics.billedJobs(), inferenceSeconds(), statistics.timedJobs());
     }
 }

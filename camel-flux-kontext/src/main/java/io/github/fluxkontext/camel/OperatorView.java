@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 import org.apache.camel.api.management.ManagedAttribute;
@@ -58,6 +59,17 @@ public interface OperatorView extends EndpointServiceLocation {
     @ManagedAttribute(description = "HTTP calls sent again (retries)")
     default long getRetries() {
         return jobFigures().retries();
+    }
+
+    @ManagedAttribute(description = "Units fal billed for the jobs whose output this endpoint delivered (x-fal-billable-units;"
+                                    + " webhook callbacks carry none)")
+    default BigDecimal getBillableUnits() {
+        return jobFigures().billableUnits();
+    }
+
+    @ManagedAttribute(description = "Inference seconds at fal of the jobs whose output this endpoint delivered")
+    default double getInferenceSeconds() {
+        return jobFigures().inferenceSeconds();
     }
 
     @ManagedAttribute(description = "Status streams open now, over the component's endpoints")

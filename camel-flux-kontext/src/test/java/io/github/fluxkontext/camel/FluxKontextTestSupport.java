@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.fluxkontext.camel.client.AuthScheme;
+import io.github.fluxkontext.simulator.BillableUnits;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.FalSimulator;
 import io.github.fluxkontext.simulator.FalSimulatorExtension;
@@ -37,6 +38,10 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
      */
     protected static final Duration WEBHOOK_DELIVERY_TIMEOUT = Duration.ofSeconds(60);
 
+    /** The endpoint whose results the simulator bills {@link #FRACTIONAL_UNITS} (the others: one unit per image). */
+    protected static final String FRACTIONAL_UNITS_ENDPOINT = "fal-ai/flux-pro/kontext/max/text-to-image";
+    protected static final String FRACTIONAL_UNITS = "3.008";
+
     @RegisterExtension
     protected static final FalSimulatorExtension FAL = FalSimulatorExtension.create(simulator -> simulator
             .apiKey(KEY)
@@ -46,6 +51,8 @@ public abstract class FluxKontextTestSupport extends CamelTestSupport {
             .imageScale(0.125)
             .sseKeepAlive(Duration.ofMillis(200)) // status streams notice a client that left within this
             .webhookTimeout(WEBHOOK_DELIVERY_TIMEOUT)
+            // fal sends fractional units for some models: one endpoint of the tests does, to show they are read exactly
+            .billableUnits(FRACTIONAL_UNITS_ENDPOINT, BillableUnits.fixed(FRACTIONAL_UNITS))
             // a callback answered with an error is delivered again soon (fal waits minutes)
             .webhookRetryDelays(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200))));
 

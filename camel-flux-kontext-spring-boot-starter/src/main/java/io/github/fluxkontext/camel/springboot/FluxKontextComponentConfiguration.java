@@ -197,6 +197,22 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private boolean logs = false;
 
     /**
+     * How long fal keeps the generated images downloadable (header X-Fal-Object-Lifecycle-Preference, whole
+     * seconds, at least 1 s); unset, fal's default applies. The header CamelFluxKontextMediaExpiration
+     * overrides it per message. A duration: 1h, or milliseconds.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration mediaExpiration;
+
+    /**
+     * Extra x-fal-* headers sent on each submit, as name=value pairs separated by commas (e.g.
+     * x-fal-no-retry=1,x-fal-runner-hint=eu); the header CamelFluxKontextFalHeaders adds to them per
+     * message. Refused when a route starts: names not x-fal-*, names that look like a credential, the
+     * headers the component sets from its options, values that contain the API key, more than 16.
+     */
+    private String falHeaders;
+
+    /**
      * How local images (byte[], File, Path, InputStream bodies) reach fal: inline as data URIs
      * (accepted by fal and by aggregators), or fal-storage: uploaded to fal's storage at storageUrl
      * first, then sent as a URL.
@@ -716,6 +732,24 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         configured.add("logs");
     }
 
+    public Duration getMediaExpiration() {
+        return mediaExpiration;
+    }
+
+    public void setMediaExpiration(Duration mediaExpiration) {
+        this.mediaExpiration = mediaExpiration;
+        configured.add("mediaExpiration");
+    }
+
+    public String getFalHeaders() {
+        return falHeaders;
+    }
+
+    public void setFalHeaders(String falHeaders) {
+        this.falHeaders = falHeaders;
+        configured.add("falHeaders");
+    }
+
     public String getImageUpload() {
         return imageUpload;
     }
@@ -1143,6 +1177,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("timeout", timeout);
         values.put("cancelOnTimeout", cancelOnTimeout);
         values.put("logs", logs);
+        values.put("mediaExpiration", mediaExpiration == null ? null : mediaExpiration.toMillis());
+        values.put("falHeaders", falHeaders);
         values.put("imageUpload", imageUpload);
         values.put("maxInlineImageSize", maxInlineImageSize == null ? null : maxInlineImageSize.toBytes());
         values.put("maxDownloadSize", maxDownloadSize == null ? null : maxDownloadSize.toBytes());

@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.KontextCancellation;
@@ -66,6 +65,12 @@ public final class FalQueueClient {
             if (options.startTimeout() != null) {
                 headers.put("x-fal-request-timeout", seconds(options.startTimeout()));
             }
+            if (options.mediaExpiration() != null) {
+                // fal-js sends the same JSON; newer clients add ACL preferences to it, which are not settled (fal-protocol 8c)
+                headers.put("X-Fal-Object-Lifecycle-Preference", "{\"expiration_duration_seconds\": "
+                                                                 + options.mediaExpiration().toSeconds() + "}");
+            }
+            headers.putAll(options.falHeaders()); // checked by SubmitOptions.passThroughProblem before they got here
             FalRequest request = new FalRequest("POST", url, reader.json(input, "the input of " + id), "application/json",
                     headers, baseOrigin, maxResponseSize);
             return calls.send(CallKind.SUBMIT, request).handle((response, error) -> {
@@ -174,16 +179,16 @@ public final class FalQueueClient {
     }
 
     /**
-     * The job's output, as fal sent it: {@code GET .../requests/{id}}. Call it once the job is COMPLETED
-     * without an error.
+     * The job's output, as fal sent it, and what fal bills for it: {@code GET .../requests/{id}}. Call it once the
+     * job is COMPLETED without an error.
      */
-    public CompletableFuture<JsonNode> result(KontextJob job) {
+    public CompletableFuture<JobOutput> result(KontextJob job) {
         return guarded(() -> get(CallKind.RESULT, job, jobUrl(job.responseUrl(), job, ""), "the result request", "get the result of job ", response -> {
             if (response.statusCode() == 202) {
                 throw new FluxKontextException("The result of job " + job.requestId() + " is not ready yet (HTTP 202)",
                         job.requestId(), job.status(), null);
             }
-            return reader.tree(response, job.requestId(), "result");
+            return new JobOutput(reader.tree(response, job.requestId(), "result"), reader.billableUnits(response, job.requestId()));
         }));
     }
 

@@ -1,6 +1,7 @@
 package io.github.fluxkontext.camel.client;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import io.github.fluxkontext.camel.model.FluxKontextException;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextLog;
 import io.github.fluxkontext.camel.model.KontextStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static io.github.fluxkontext.camel.model.JsonFields.integer;
 import static io.github.fluxkontext.camel.model.JsonFields.number;
@@ -24,7 +27,10 @@ import static io.github.fluxkontext.camel.model.JsonFields.text;
 /** Reads fal's responses: queue answers (job handles, statuses, cancels) into the model, error answers into exceptions. */
 final class FalResponseReader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FalResponseReader.class);
     private static final int BODY_EXCERPT = 2000;
+    /** Digits of a billable-units figure before and after the point: far beyond any job's, and bounded so sums stay cheap. */
+    private static final int MAX_UNIT_DIGITS = 12;
     static final String NO_KEY_SENT = ". No key was sent: apiKey is not set, and neither FAL_KEY nor FAL_KEY_ID and FAL_KEY_SECRET"
                                       + " are in the environment. Set one of them (a fal key is key_id:key_secret).";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -98,6 +104,38 @@ final class FalResponseReader {
         } catch (IOException e) {
             throw malformed(response, requestId, "it is not JSON (" + e.getMessage() + ") while reading the " + what);
         }
+    }
+
+    /**
+     * The units fal bills for a job, from its result answer's {@code x-fal-billable-units}: a decimal number, which
+     * fal sends as a fraction for some models ("3.008"), so it is read exactly. Null when the answer has none; an
+     * unreadable one is logged and read as none: the output the user paid for must not be lost to a cost header.
+     */
+    BigDecimal billableUnits(FalResponse response, String requestId) {
+        String units = response.header("x-fal-billable-units");
+        if (units == null || units.isBlank()) {
+            return null;
+        }
+        try {
+            BigDecimal value = new BigDecimal(units.strip());
+            BigDecimal plain = value.stripTrailingZeros();
+            if (value.signum() >= 0 && plain.precision() - plain.scale() <= MAX_UNIT_DIGITS && plain.scale() <= MAX_UNIT_DIGITS) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            LOG.warn("Job {}: fal's x-fal-billable-units '{}' is not a number ({}); the job's cost is not known", requestId,
+                    excerptOf(units), notANumber.getMessage());
+            return null;
+        }
+        LOG.warn("Job {}: fal's x-fal-billable-units '{}' is negative or has more than {} digits before or after the point; the"
+                 + " job's cost is not known", requestId,
+                excerptOf(units), MAX_UNIT_DIGITS);
+        return null;
+    }
+
+    private String excerptOf(String header) {
+        String text = credentials.redact(header);
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     /** A value as JSON bytes, for a request body. */

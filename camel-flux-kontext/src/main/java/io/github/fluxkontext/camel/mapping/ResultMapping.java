@@ -14,6 +14,7 @@ import io.github.fluxkontext.camel.model.ImageFormat;
 import io.github.fluxkontext.camel.model.KontextImage;
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.support.JobStatistics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -22,10 +23,13 @@ public final class ResultMapping {
 
     private final FalStorage storage;
     private final OutputType outputType;
+    private final JobStatistics statistics;
 
-    public ResultMapping(FalStorage storage, OutputType outputType) {
+    /** @param statistics the endpoint's, which count the cost and time of each job whose output is mapped */
+    public ResultMapping(FalStorage storage, OutputType outputType, JobStatistics statistics) {
         this.storage = storage;
         this.outputType = outputType;
+        this.statistics = statistics;
     }
 
     /** The handle's headers: request id, endpoint id, status, queue position. */
@@ -50,6 +54,7 @@ public final class ResultMapping {
      * returned change is applied, so a wait that ended meanwhile (timeout, stop) leaves it alone.
      */
     public CompletableFuture<Consumer<Message>> prepare(KontextResult result) {
+        statistics.charged(result.billableUnits(), result.inferenceTime()); // billed whether or not the exchange still waits
         if (outputType == OutputType.BYTES) {
             return download(result).thenApply(images -> message -> {
                 resultHeaders(message, result);
@@ -74,6 +79,17 @@ public final class ResultMapping {
             message.setHeader(FluxKontextConstants.RESULT_SEED, result.seed());
         }
         message.setHeader(FluxKontextConstants.NSFW_CONCEPTS, result.hasNsfwConcepts());
+        // never left over from an earlier flux-kontext call of the route: this job's figures, or none
+        setOrRemove(message, FluxKontextConstants.BILLABLE_UNITS, result.billableUnits());
+        setOrRemove(message, FluxKontextConstants.INFERENCE_TIME, result.inferenceTime());
+    }
+
+    private static void setOrRemove(Message message, String header, Object value) {
+        if (value != null) {
+            message.setHeader(header, value);
+        } else {
+            message.removeHeader(header);
+        }
     }
 
     private CompletableFuture<List<DownloadedImage>> download(KontextResult result) {

@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel.model;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static io.github.fluxkontext.camel.model.JsonFields.integer;
 import static io.github.fluxkontext.camel.model.JsonFields.longValue;
+import static io.github.fluxkontext.camel.model.JsonFields.number;
 import static io.github.fluxkontext.camel.model.JsonFields.text;
 
 /**
@@ -24,9 +26,14 @@ import static io.github.fluxkontext.camel.model.JsonFields.text;
  * @param prompt           the prompt used
  * @param timings          fal's timings (e.g. {@code inference} seconds); keys are not fixed by fal
  * @param output           the whole answer as fal sent it, including fields this version does not model
+ * @param billableUnits    the units fal bills for the job ({@code x-fal-billable-units} of the result answer), exactly as
+ *                         fal wrote them; null when the output came another way (a webhook callback carries none)
+ * @param inferenceTime    seconds the job ran: {@code metrics.inference_time} of its last status, else the output's
+ *                         {@code timings.inference}; null when fal reported neither
  */
 public record KontextResult(String requestId, List<KontextImage> images, Long seed, List<Boolean> hasNsfwConcepts,
-                            String prompt, Map<String, Object> timings, JsonNode output) {
+                            String prompt, Map<String, Object> timings, JsonNode output, BigDecimal billableUnits,
+                            Double inferenceTime) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -66,7 +73,18 @@ public record KontextResult(String requestId, List<KontextImage> images, Long se
         List<Boolean> nsfw = new ArrayList<>();
         output.path("has_nsfw_concepts").forEach(flag -> nsfw.add(flag.asBoolean()));
         Map<String, Object> timings = output.path("timings").isObject() ? MAPPER.convertValue(output.get("timings"), MAP) : Map.of();
-        return new KontextResult(requestId, list, longValue(output, "seed"), nsfw, text(output, "prompt"), timings, output);
+        return new KontextResult(requestId, list, longValue(output, "seed"), nsfw, text(output, "prompt"), timings, output, null,
+                number(output.path("timings"), "inference"));
+    }
+
+    /**
+     * This result with what fal reported of its cost and time outside the output: the billable units of the result
+     * answer, and the inference time of the job's last status, which wins over the output's {@code timings} (it is
+     * fal's own measure, the same for every model).
+     */
+    public KontextResult withCost(BigDecimal units, Double statusInferenceTime) {
+        return new KontextResult(requestId, images, seed, hasNsfwConcepts, prompt, timings, output, units,
+                statusInferenceTime != null ? statusInferenceTime : inferenceTime);
     }
 
     /** The image URLs (or data URIs), in order. */
@@ -88,6 +106,7 @@ public record KontextResult(String requestId, List<KontextImage> images, Long se
     public String toString() {
         // the output may hold megabytes of data URIs; keep the string short
         return "KontextResult[requestId=" + requestId + ", images=" + images.size() + ", seed=" + seed
-               + ", hasNsfwConcepts=" + hasNsfwConcepts + ", prompt=" + prompt + "]";
+               + ", hasNsfwConcepts=" + hasNsfwConcepts + ", prompt=" + prompt + ", billableUnits=" + billableUnits
+               + ", inferenceTime=" + inferenceTime + "]";
     }
 }

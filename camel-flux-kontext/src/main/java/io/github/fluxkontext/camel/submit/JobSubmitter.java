@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.fluxkontext.camel.FluxKontextConfiguration;
 import io.github.fluxkontext.camel.client.FalClient;
+import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import io.github.fluxkontext.camel.mapping.InputValues;
 import io.github.fluxkontext.camel.model.KontextJob;
@@ -55,13 +56,13 @@ public final class JobSubmitter {
     }
 
     /**
-     * Submits the request, unless the message's idempotency key names a job that exists: then the exchange goes on with
-     * that job.
+     * Submits the request with these options (the endpoint's, with the message's request controls), unless the
+     * message's idempotency key names a job that exists: then the exchange goes on with that job.
      *
      * @throws io.github.fluxkontext.camel.model.FluxKontextException (nothing sent) for a bad key, or one the ledger
      *                                                                 does not let submit
      */
-    public CompletableFuture<Submission> submit(Message message, KontextRequest request) {
+    public CompletableFuture<Submission> submit(Message message, KontextRequest request, SubmitOptions options) {
         LedgerClaims.Claim claim = claims.claim(InputValues.idempotencyKey(message.getHeader(IDEMPOTENCY_KEY), "header " + IDEMPOTENCY_KEY),
                 endpointId);
         KontextJob known = claim.knownJob();
@@ -71,7 +72,7 @@ public final class JobSubmitter {
         }
         CompletableFuture<Submission> sent;
         try {
-            sent = places.take(Duration.ofMillis(config.getTimeout()), this).thenCompose(place -> send(request, claim, place));
+            sent = places.take(Duration.ofMillis(config.getTimeout()), this).thenCompose(place -> send(request, options, claim, place));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -79,12 +80,13 @@ public final class JobSubmitter {
     }
 
     /** Resolves the input images and sends the submit, holding the place; a failed submit gives it back at once. */
-    private CompletableFuture<Submission> send(KontextRequest request, LedgerClaims.Claim claim, JobPlaces.Place place) {
+    private CompletableFuture<Submission> send(KontextRequest request, SubmitOptions options, LedgerClaims.Claim claim,
+                                               JobPlaces.Place place) {
         CompletableFuture<KontextJob> answered;
         try {
             answered = inputImages.toFalInput(request).thenCompose(input -> {
                 claim.markSent();
-                return client.queue().submit(endpointId, input, config.submitOptions());
+                return client.queue().submit(endpointId, input, options);
             });
         } catch (RuntimeException e) {
             answered = CompletableFuture.failedFuture(e);

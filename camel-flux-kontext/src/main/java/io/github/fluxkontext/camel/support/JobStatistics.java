@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel.support;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.fluxkontext.camel.model.FluxKontextException;
@@ -36,6 +38,12 @@ public final class JobStatistics {
          * @param afterComplete from COMPLETED seen to the exchange going on, or null
          */
         void finished(String failure, Duration inQueue, Duration running, Duration afterComplete);
+
+        /**
+         * @param billableUnits what fal bills for a job, or null when not known
+         * @param inference     how long it ran at fal, or null when not known
+         */
+        void charged(BigDecimal billableUnits, Duration inference);
     }
 
     private final LongAdder submits = new LongAdder();
@@ -44,6 +52,12 @@ public final class JobStatistics {
     private final LongAdder fallbacks = new LongAdder();
     private final Map<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
     private final Deque<LastError> lastErrors = new ArrayDeque<>();
+    /** Exact, like the figures fal sends; guarded by itself (a sum per completed job is cheap). */
+    private final Object costLock = new Object();
+    private BigDecimal billableUnits = BigDecimal.ZERO;
+    private final LongAdder billedJobs = new LongAdder();
+    private final DoubleAdder inferenceSeconds = new DoubleAdder();
+    private final LongAdder timedJobs = new LongAdder();
     private volatile Listener listener;
 
     void listener(Listener meters) {
@@ -82,6 +96,53 @@ public final class JobStatistics {
         if (l != null) {
             l.finished(type, inQueue, running, afterComplete);
         }
+    }
+
+    /**
+     * A completed job's cost and time, as far as fal reported them: added to the totals, and told to the meters.
+     *
+     * @param units   billable units, or null
+     * @param seconds inference seconds, or null
+     */
+    public void charged(BigDecimal units, Double seconds) {
+        if (units != null) {
+            synchronized (costLock) {
+                billableUnits = billableUnits.add(units);
+            }
+            billedJobs.increment();
+        }
+        Duration inference = null;
+        if (seconds != null && seconds >= 0 && Double.isFinite(seconds)) {
+            inferenceSeconds.add(seconds);
+            timedJobs.increment();
+            inference = Duration.ofNanos(Math.round(seconds * 1e9));
+        }
+        Listener l = listener;
+        if (l != null && (units != null || inference != null)) {
+            l.charged(units, inference);
+        }
+    }
+
+    /** The billable units of the jobs whose result answer gave them. */
+    public BigDecimal billableUnits() {
+        synchronized (costLock) {
+            return billableUnits;
+        }
+    }
+
+    /** Jobs whose billable units are in {@link #billableUnits()}. */
+    public long billedJobs() {
+        return billedJobs.sum();
+    }
+
+    /** The inference seconds of the jobs whose time fal reported. */
+    public double inferenceSeconds() {
+        return inferenceSeconds.sum();
+    }
+
+    /** Jobs whose inference time is in {@link #inferenceSeconds()}. */
+    public long timedJobs() {
+        return timedJobs.sum();
     }
 
     public long submits() {

@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel.support;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,10 @@ import org.apache.camel.CamelContext;
  * {@code flux.kontext.submits}, {@code .completions}, {@code .failures} (tag {@code type}), {@code .retries},
  * {@code .waiting}, and the timers {@code .queue.time} (wait start to IN_PROGRESS seen), {@code .running.time}
  * (IN_PROGRESS to COMPLETED seen) and {@code .after.completion.time} (COMPLETED seen to the route going on:
- * the latency the component adds), all tagged with {@code operation} and {@code endpointId}. Micrometer is an
+ * the latency the component adds), the counter {@code .billable.units} (fal's {@code x-fal-billable-units} of each
+ * job) and the timer {@code .inference} (each job's inference time at fal), all tagged with {@code operation} and
+ * {@code endpointId} (the fal endpoint id; on a webhook consumer, its own endpointId option, as fal's callbacks do
+ * not name the endpoint). Micrometer is an
  * optional dependency: only {@link #registerIfPresent} runs without it, and looks first; the meters themselves are in
  * a class of their own that loads only once Micrometer is known to be there.
  */
@@ -54,6 +58,8 @@ public final class MicrometerJobMeters {
         private final Timer inQueue;
         private final Timer running;
         private final Timer afterCompletion;
+        private final Counter billableUnits;
+        private final Timer inference;
         private final List<Meter> meters = new ArrayList<>();
 
         private Meters(MeterRegistry registry, OperatorView endpoint, String endpointId) {
@@ -69,6 +75,11 @@ public final class MicrometerJobMeters {
             this.afterCompletion = keep(Timer.builder("flux.kontext.after.completion.time")
                     .description("From COMPLETED seen to the route going on: fetching the output, downloads, hand-over")
                     .tags(tags).register(registry));
+            this.billableUnits = keep(Counter.builder("flux.kontext.billable.units")
+                    .description("Units fal bills for the jobs (x-fal-billable-units of their result answers)").tags(tags).register(registry));
+            this.inference = keep(Timer.builder("flux.kontext.inference")
+                    .description("Inference time of the jobs at fal (metrics.inference_time, else the output's timings)").tags(tags)
+                    .register(registry));
             keep(FunctionCounter.builder("flux.kontext.retries", endpoint, OperatorView::getRetries).description("HTTP calls sent again")
                     .tags(tags).register(registry));
             keep(Gauge.builder("flux.kontext.waiting", endpoint, OperatorView::getWaitingJobs)
@@ -111,6 +122,14 @@ public final class MicrometerJobMeters {
             record(inQueue, queueTime);
             record(running, runningTime);
             record(afterCompletion, afterComplete);
+        }
+
+        @Override
+        public void charged(BigDecimal units, Duration inferenceTime) {
+            if (units != null) {
+                billableUnits.increment(units.doubleValue());
+            }
+            record(inference, inferenceTime);
         }
 
         private static void record(Timer timer, Duration duration) {

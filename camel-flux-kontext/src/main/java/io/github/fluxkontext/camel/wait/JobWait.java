@@ -194,7 +194,8 @@ public final class JobWait implements WaitStrategy.Listener {
     private void fetchResult() {
         KontextJob done = job;
         with.queue().result(done)
-                .thenCompose(output -> with.output().prepare(KontextResult.fromJson(done.requestId(), output)))
+                .thenCompose(answer -> with.output().prepare(KontextResult.fromJson(done.requestId(), answer.output())
+                        .withCost(answer.billableUnits(), done.inferenceTime())))
                 .whenComplete((change, error) -> end(error == null ? null : Futures.unwrap(error), change));
     }
 

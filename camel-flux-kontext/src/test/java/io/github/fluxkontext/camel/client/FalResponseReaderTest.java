@@ -1,5 +1,6 @@
 package io.github.fluxkontext.camel.client;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -8,10 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.fluxkontext.camel.model.FluxKontextApiException;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** fal's refusals in words: a 401 says whether a key was sent at all. */
+/** fal's refusals in words: a 401 says whether a key was sent at all; the billable units of a result answer, exactly. */
 class FalResponseReaderTest {
 
     private static final RetryPolicy NO_RETRY = new RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1), SubmitRetry.SAFE);
@@ -34,6 +37,28 @@ class FalResponseReaderTest {
 
         assertTrue(e.getMessage().contains("Check the apiKey"), e.getMessage());
         assertFalse(e.getMessage().contains("No key was sent"), e.getMessage());
+    }
+
+    @Test
+    void billableUnitsAreReadExactlyAsFalWroteThem() {
+        assertEquals(new BigDecimal("3.008"), units("3.008"));
+        assertEquals(new BigDecimal("2"), units(" 2 "));
+        assertEquals(new BigDecimal("0.000001"), units("0.000001"));
+    }
+
+    @Test
+    void absentOrUnreadableBillableUnitsAreUnknownNotAFailure() {
+        assertNull(units(null), "none sent");
+        assertNull(units("two"), "not a number");
+        assertNull(units("-1"), "negative");
+        assertNull(units("1e40"), "beyond 12 digits before the point");
+        assertNull(units("1e-40"), "beyond 12 digits after the point: a sum with it would grow without bound");
+    }
+
+    private static BigDecimal units(String header) {
+        FalResponse answer = new FalResponse(200, header == null ? Map.of() : Map.of("x-fal-billable-units", header),
+                "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        return reader(FalCredentials.none()).billableUnits(answer, "req-1");
     }
 
     private static FalResponseReader reader(FalCredentials credentials) {

@@ -47,8 +47,8 @@ class JobWaitTest extends FluxKontextTestSupport {
         ComponentThreads threads = new ComponentThreads(context, this, 2, 2);
         try {
             JobWait.Collaborators collaborators = new JobWait.Collaborators(endpoint.getClient().queue(),
-                    new ResultMapping(endpoint.getClient().storage(), config.getOutputType()), config, threads, new JobStatistics(),
-                    finished -> { });
+                    new ResultMapping(endpoint.getClient().storage(), config.getOutputType(), new JobStatistics()), config, threads,
+                    new JobStatistics(), finished -> { });
             JobWait wait = new JobWait(collaborators, new ExchangeCompletion(threads, exchange, doneSync -> ended.countDown()), done,
                     JobPlaces.Place.NONE, silent);
             wait.start();
