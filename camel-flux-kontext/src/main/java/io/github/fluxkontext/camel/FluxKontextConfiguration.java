@@ -257,8 +257,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The input image of edit (an http(s) URL or a data URI) when neither the header CamelFluxKontextImageUrl nor the
-     * body gives one.
+     * The input image of edit and inpaint (an http(s) URL or a data URI) when neither the header CamelFluxKontextImageUrl
+     * nor the body gives one.
      *
      * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */

@@ -16,7 +16,7 @@ public final class FluxKontextConstants {
     @Metadata(label = "producer", description = "The prompt: the edit instruction or the text-to-image description."
                                                 + " Overrides a String body and the prompt option.", javaType = "String")
     public static final String PROMPT = "CamelFluxKontextPrompt";
-    @Metadata(label = "producer", description = "The input image of edit: an http(s) URL or a data URI.", javaType = "String")
+    @Metadata(label = "producer", description = "The input image of edit and inpaint: an http(s) URL or a data URI.", javaType = "String")
     public static final String IMAGE_URL = "CamelFluxKontextImageUrl";
     @Metadata(label = "producer", description = "The input images of multi, in order: URLs, data URIs or image values"
                                                 + " (byte arrays, File, Path, InputStream).", javaType = "java.util.List")

@@ -66,8 +66,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private String prompt;
 
     /**
-     * The input image of edit (http(s) URL or data URI) when neither the header CamelFluxKontextImageUrl nor
-     * the body gives one.
+     * The input image of edit and inpaint (http(s) URL or data URI) when neither the header
+     * CamelFluxKontextImageUrl nor the body gives one.
      */
     private String imageUrl;
 
