@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
 import io.github.fluxkontext.camel.model.KontextCancellation;
+import io.github.fluxkontext.camel.model.KontextInputImage;
 import io.github.fluxkontext.camel.model.KontextLora;
+import io.github.fluxkontext.camel.model.KontextRequest;
 import io.github.fluxkontext.camel.model.KontextResult;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.JournalEntry;
@@ -179,6 +181,49 @@ class KontextFamilyTest extends FluxKontextTestSupport {
         assertEquals("square_hd", sent.get("image_size"));
         assertEquals(List.of(Map.of("path", "https://hf.example/a.safetensors"), Map.of("path", "b", "force", false),
                 Map.of("path", "c", "scale", 4.0)), sent.get("loras"));
+    }
+
+    @Test
+    void aKontextRequestBodyCarriesInpaintsImagesAndFields() throws Exception {
+        Path mask = dir.resolve("typed-mask.png");
+        Files.write(mask, TestImages.png(40, 40));
+        KontextRequest request = KontextRequest.builder()
+                .prompt("a red door")
+                .imageUrl(IMAGE)
+                .mask(KontextInputImage.fromPath(mask))
+                .referenceImageUrl(IMAGE)
+                .strength(0.5)
+                .loras(List.of(KontextLora.of("user/ink", 0.7)))
+                .build();
+
+        template.requestBody("flux-kontext:inpaint?model=lora&waitForResult=false", request);
+
+        Map<String, Object> sent = onlySubmit().bodyAsJson();
+        assertEquals(IMAGE, sent.get("image_url"));
+        assertEquals(dataUri("image/png", Files.readAllBytes(mask)), sent.get("mask_url"));
+        assertEquals(IMAGE, sent.get("reference_image_url"));
+        assertEquals(0.5, sent.get("strength"));
+        assertEquals(List.of(Map.of("path", "user/ink", "scale", 0.7)), sent.get("loras"));
+    }
+
+    @Test
+    void aKontextRequestBodysValueIsNamedAsItsField() {
+        KontextRequest request = KontextRequest.builder().prompt("p").imageUrl(IMAGE).maskUrl(IMAGE).referenceImageUrl(IMAGE)
+                .strength(2.0).build();
+
+        FluxKontextValidationException e = failure(FluxKontextValidationException.class, "flux-kontext:inpaint?model=lora", request,
+                Map.of());
+
+        assertEquals("strength of the KontextRequest body", e.getField());
+        assertTrue(sim().journal().entries().isEmpty());
+    }
+
+    @Test
+    void theImageSizeHeaderTakesAWidthAndHeightMap() {
+        template.requestBodyAndHeader("flux-kontext:text-to-image?model=lora&waitForResult=false", "poster",
+                FluxKontextConstants.IMAGE_SIZE, Map.of("width", 640, "height", "480"));
+
+        assertEquals(Map.of("width", 640, "height", 480), onlySubmit().bodyAsJson().get("image_size"));
     }
 
     // ---- the model's app id for status, result and cancel
