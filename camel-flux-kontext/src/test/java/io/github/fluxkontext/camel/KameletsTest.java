@@ -144,6 +144,19 @@ class KameletsTest extends FluxKontextTestSupport {
     }
 
     @Test
+    void theTextToImageActionWithModelLoraSendsItsWeights() throws Exception {
+        getMockEndpoint("mock:lora-posters").expectedMessageCount(1);
+
+        template.sendBody("direct:lora-poster", "A lighthouse in ink");
+
+        getMockEndpoint("mock:lora-posters").assertIsSatisfied();
+        JournalEntry submit = onlySubmit();
+        assertEquals("/fal-ai/flux-kontext-lora/text-to-image", submit.path());
+        assertEquals(Map.of("prompt", "A lighthouse in ink", "loras", List.of(Map.of("path", "https://example.com/w/ink.safetensors",
+                "scale", 0.8), Map.of("path", "user/pen"))), submit.bodyAsJson());
+    }
+
+    @Test
     void thePromptHeaderOverridesTheEditActionsPromptForOneMessage() throws Exception {
         getMockEndpoint("mock:edited").expectedMessageCount(1);
 
