@@ -30,6 +30,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         FluxKontextComponent target = (FluxKontextComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": getOrCreateConfiguration(target).setAcceleration(property(camelContext, java.lang.String.class, value)); return true;
         case "allowinsecurehttp":
         case "allowInsecureHttp": getOrCreateConfiguration(target).setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
         case "apikey":
@@ -51,6 +52,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connectionsperroute":
         case "connectionsPerRoute": getOrCreateConfiguration(target).setConnectionsPerRoute(property(camelContext, int.class, value)); return true;
+        case "enablesafetychecker":
+        case "enableSafetyChecker": getOrCreateConfiguration(target).setEnableSafetyChecker(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "endpointid":
         case "endpointId": getOrCreateConfiguration(target).setEndpointId(property(camelContext, java.lang.String.class, value)); return true;
         case "enhanceprompt":
@@ -67,6 +70,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "httpClient": getOrCreateConfiguration(target).setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "imagesize":
+        case "imageSize": getOrCreateConfiguration(target).setImageSize(property(camelContext, java.lang.String.class, value)); return true;
         case "imageupload":
         case "imageUpload": getOrCreateConfiguration(target).setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
@@ -81,6 +86,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "ledgerttl":
         case "ledgerTtl": getOrCreateConfiguration(target).setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": getOrCreateConfiguration(target).setLogs(property(camelContext, boolean.class, value)); return true;
+        case "loras": getOrCreateConfiguration(target).setLoras(property(camelContext, java.lang.String.class, value)); return true;
+        case "maskurl":
+        case "maskUrl": getOrCreateConfiguration(target).setMaskUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxconcurrentjobs":
         case "maxConcurrentJobs": target.setMaxConcurrentJobs(property(camelContext, int.class, value)); return true;
         case "maxdownloadsize":
@@ -106,6 +114,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "model": getOrCreateConfiguration(target).setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": getOrCreateConfiguration(target).setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "numinferencesteps":
+        case "numInferenceSteps": getOrCreateConfiguration(target).setNumInferenceSteps(property(camelContext, java.lang.Integer.class, value)); return true;
         case "outputformat":
         case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
@@ -119,8 +129,12 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyHost": getOrCreateConfiguration(target).setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyport":
         case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "referenceimageurl":
+        case "referenceImageUrl": getOrCreateConfiguration(target).setReferenceImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "resolutionmode":
+        case "resolutionMode": getOrCreateConfiguration(target).setResolutionMode(property(camelContext, java.lang.String.class, value)); return true;
         case "resubmitunanswered":
         case "resubmitUnanswered": getOrCreateConfiguration(target).setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
@@ -140,6 +154,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageUrl": getOrCreateConfiguration(target).setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "streamidletimeout":
         case "streamIdleTimeout": getOrCreateConfiguration(target).setStreamIdleTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "strength": getOrCreateConfiguration(target).setStrength(property(camelContext, java.lang.Double.class, value)); return true;
         case "submitretry":
         case "submitRetry": getOrCreateConfiguration(target).setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
@@ -168,6 +183,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": return java.lang.String.class;
         case "allowinsecurehttp":
         case "allowInsecureHttp": return boolean.class;
         case "apikey":
@@ -189,6 +205,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "connectTimeout": return long.class;
         case "connectionsperroute":
         case "connectionsPerRoute": return int.class;
+        case "enablesafetychecker":
+        case "enableSafetyChecker": return java.lang.Boolean.class;
         case "endpointid":
         case "endpointId": return java.lang.String.class;
         case "enhanceprompt":
@@ -205,6 +223,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "imagesize":
+        case "imageSize": return java.lang.String.class;
         case "imageupload":
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
@@ -219,6 +239,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "ledgerttl":
         case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
+        case "loras": return java.lang.String.class;
+        case "maskurl":
+        case "maskUrl": return java.lang.String.class;
         case "maxconcurrentjobs":
         case "maxConcurrentJobs": return int.class;
         case "maxdownloadsize":
@@ -244,6 +267,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
+        case "numinferencesteps":
+        case "numInferenceSteps": return java.lang.Integer.class;
         case "outputformat":
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
@@ -257,8 +282,12 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyHost": return java.lang.String.class;
         case "proxyport":
         case "proxyPort": return java.lang.Integer.class;
+        case "referenceimageurl":
+        case "referenceImageUrl": return java.lang.String.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resolutionmode":
+        case "resolutionMode": return java.lang.String.class;
         case "resubmitunanswered":
         case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
@@ -278,6 +307,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageUrl": return java.lang.String.class;
         case "streamidletimeout":
         case "streamIdleTimeout": return long.class;
+        case "strength": return java.lang.Double.class;
         case "submitretry":
         case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
@@ -307,6 +337,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         FluxKontextComponent target = (FluxKontextComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": return getOrCreateConfiguration(target).getAcceleration();
         case "allowinsecurehttp":
         case "allowInsecureHttp": return getOrCreateConfiguration(target).isAllowInsecureHttp();
         case "apikey":
@@ -328,6 +359,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "connectionsperroute":
         case "connectionsPerRoute": return getOrCreateConfiguration(target).getConnectionsPerRoute();
+        case "enablesafetychecker":
+        case "enableSafetyChecker": return getOrCreateConfiguration(target).getEnableSafetyChecker();
         case "endpointid":
         case "endpointId": return getOrCreateConfiguration(target).getEndpointId();
         case "enhanceprompt":
@@ -344,6 +377,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "httpClient": return getOrCreateConfiguration(target).getHttpClient();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
+        case "imagesize":
+        case "imageSize": return getOrCreateConfiguration(target).getImageSize();
         case "imageupload":
         case "imageUpload": return getOrCreateConfiguration(target).getImageUpload();
         case "imageurl":
@@ -358,6 +393,9 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "ledgerttl":
         case "ledgerTtl": return getOrCreateConfiguration(target).getLedgerTtl();
         case "logs": return getOrCreateConfiguration(target).isLogs();
+        case "loras": return getOrCreateConfiguration(target).getLoras();
+        case "maskurl":
+        case "maskUrl": return getOrCreateConfiguration(target).getMaskUrl();
         case "maxconcurrentjobs":
         case "maxConcurrentJobs": return target.getMaxConcurrentJobs();
         case "maxdownloadsize":
@@ -383,6 +421,8 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "model": return getOrCreateConfiguration(target).getModel();
         case "numimages":
         case "numImages": return getOrCreateConfiguration(target).getNumImages();
+        case "numinferencesteps":
+        case "numInferenceSteps": return getOrCreateConfiguration(target).getNumInferenceSteps();
         case "outputformat":
         case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "outputtype":
@@ -396,8 +436,12 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "proxyHost": return getOrCreateConfiguration(target).getProxyHost();
         case "proxyport":
         case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
+        case "referenceimageurl":
+        case "referenceImageUrl": return getOrCreateConfiguration(target).getReferenceImageUrl();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
+        case "resolutionmode":
+        case "resolutionMode": return getOrCreateConfiguration(target).getResolutionMode();
         case "resubmitunanswered":
         case "resubmitUnanswered": return getOrCreateConfiguration(target).isResubmitUnanswered();
         case "retrydelay":
@@ -417,6 +461,7 @@ public class FluxKontextComponentConfigurer extends PropertyConfigurerSupport im
         case "storageUrl": return getOrCreateConfiguration(target).getStorageUrl();
         case "streamidletimeout":
         case "streamIdleTimeout": return getOrCreateConfiguration(target).getStreamIdleTimeout();
+        case "strength": return getOrCreateConfiguration(target).getStrength();
         case "submitretry":
         case "submitRetry": return getOrCreateConfiguration(target).getSubmitRetry();
         case "syncmode":

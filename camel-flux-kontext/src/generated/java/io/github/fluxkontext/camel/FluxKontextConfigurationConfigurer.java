@@ -23,6 +23,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         io.github.fluxkontext.camel.FluxKontextConfiguration target = (io.github.fluxkontext.camel.FluxKontextConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": target.setAcceleration(property(camelContext, java.lang.String.class, value)); return true;
         case "allowinsecurehttp":
         case "allowInsecureHttp": target.setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
         case "apikey":
@@ -39,6 +40,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "connectTimeout": target.setConnectTimeout(property(camelContext, long.class, value)); return true;
         case "connectionsperroute":
         case "connectionsPerRoute": target.setConnectionsPerRoute(property(camelContext, int.class, value)); return true;
+        case "enablesafetychecker":
+        case "enableSafetyChecker": target.setEnableSafetyChecker(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "endpointid":
         case "endpointId": target.setEndpointId(property(camelContext, java.lang.String.class, value)); return true;
         case "enhanceprompt":
@@ -51,6 +54,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "httpClient": target.setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": target.setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "imagesize":
+        case "imageSize": target.setImageSize(property(camelContext, java.lang.String.class, value)); return true;
         case "imageupload":
         case "imageUpload": target.setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
@@ -63,6 +68,9 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "ledgerttl":
         case "ledgerTtl": target.setLedgerTtl(property(camelContext, long.class, value)); return true;
         case "logs": target.setLogs(property(camelContext, boolean.class, value)); return true;
+        case "loras": target.setLoras(property(camelContext, java.lang.String.class, value)); return true;
+        case "maskurl":
+        case "maskUrl": target.setMaskUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": target.setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxinlineimagesize":
@@ -82,6 +90,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "model": target.setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "numinferencesteps":
+        case "numInferenceSteps": target.setNumInferenceSteps(property(camelContext, java.lang.Integer.class, value)); return true;
         case "outputformat":
         case "outputFormat": target.setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
@@ -95,8 +105,12 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "proxyHost": target.setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyport":
         case "proxyPort": target.setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "referenceimageurl":
+        case "referenceImageUrl": target.setReferenceImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
+        case "resolutionmode":
+        case "resolutionMode": target.setResolutionMode(property(camelContext, java.lang.String.class, value)); return true;
         case "resubmitunanswered":
         case "resubmitUnanswered": target.setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
@@ -114,6 +128,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageUrl": target.setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "streamidletimeout":
         case "streamIdleTimeout": target.setStreamIdleTimeout(property(camelContext, long.class, value)); return true;
+        case "strength": target.setStrength(property(camelContext, java.lang.Double.class, value)); return true;
         case "submitretry":
         case "submitRetry": target.setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
@@ -140,6 +155,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": return java.lang.String.class;
         case "allowinsecurehttp":
         case "allowInsecureHttp": return boolean.class;
         case "apikey":
@@ -156,6 +172,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "connectTimeout": return long.class;
         case "connectionsperroute":
         case "connectionsPerRoute": return int.class;
+        case "enablesafetychecker":
+        case "enableSafetyChecker": return java.lang.Boolean.class;
         case "endpointid":
         case "endpointId": return java.lang.String.class;
         case "enhanceprompt":
@@ -168,6 +186,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "imagesize":
+        case "imageSize": return java.lang.String.class;
         case "imageupload":
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
@@ -180,6 +200,9 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "ledgerttl":
         case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
+        case "loras": return java.lang.String.class;
+        case "maskurl":
+        case "maskUrl": return java.lang.String.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxinlineimagesize":
@@ -199,6 +222,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
+        case "numinferencesteps":
+        case "numInferenceSteps": return java.lang.Integer.class;
         case "outputformat":
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
@@ -212,8 +237,12 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "proxyHost": return java.lang.String.class;
         case "proxyport":
         case "proxyPort": return java.lang.Integer.class;
+        case "referenceimageurl":
+        case "referenceImageUrl": return java.lang.String.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resolutionmode":
+        case "resolutionMode": return java.lang.String.class;
         case "resubmitunanswered":
         case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
@@ -231,6 +260,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageUrl": return java.lang.String.class;
         case "streamidletimeout":
         case "streamIdleTimeout": return long.class;
+        case "strength": return java.lang.Double.class;
         case "submitretry":
         case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
@@ -258,6 +288,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         io.github.fluxkontext.camel.FluxKontextConfiguration target = (io.github.fluxkontext.camel.FluxKontextConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": return target.getAcceleration();
         case "allowinsecurehttp":
         case "allowInsecureHttp": return target.isAllowInsecureHttp();
         case "apikey":
@@ -274,6 +305,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "connectTimeout": return target.getConnectTimeout();
         case "connectionsperroute":
         case "connectionsPerRoute": return target.getConnectionsPerRoute();
+        case "enablesafetychecker":
+        case "enableSafetyChecker": return target.getEnableSafetyChecker();
         case "endpointid":
         case "endpointId": return target.getEndpointId();
         case "enhanceprompt":
@@ -286,6 +319,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "httpClient": return target.getHttpClient();
         case "idempotentrepository":
         case "idempotentRepository": return target.getIdempotentRepository();
+        case "imagesize":
+        case "imageSize": return target.getImageSize();
         case "imageupload":
         case "imageUpload": return target.getImageUpload();
         case "imageurl":
@@ -298,6 +333,9 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "ledgerttl":
         case "ledgerTtl": return target.getLedgerTtl();
         case "logs": return target.isLogs();
+        case "loras": return target.getLoras();
+        case "maskurl":
+        case "maskUrl": return target.getMaskUrl();
         case "maxdownloadsize":
         case "maxDownloadSize": return target.getMaxDownloadSize();
         case "maxinlineimagesize":
@@ -317,6 +355,8 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "model": return target.getModel();
         case "numimages":
         case "numImages": return target.getNumImages();
+        case "numinferencesteps":
+        case "numInferenceSteps": return target.getNumInferenceSteps();
         case "outputformat":
         case "outputFormat": return target.getOutputFormat();
         case "outputtype":
@@ -330,8 +370,12 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "proxyHost": return target.getProxyHost();
         case "proxyport":
         case "proxyPort": return target.getProxyPort();
+        case "referenceimageurl":
+        case "referenceImageUrl": return target.getReferenceImageUrl();
         case "requesttimeout":
         case "requestTimeout": return target.getRequestTimeout();
+        case "resolutionmode":
+        case "resolutionMode": return target.getResolutionMode();
         case "resubmitunanswered":
         case "resubmitUnanswered": return target.isResubmitUnanswered();
         case "retrydelay":
@@ -349,6 +393,7 @@ public class FluxKontextConfigurationConfigurer extends org.apache.camel.support
         case "storageUrl": return target.getStorageUrl();
         case "streamidletimeout":
         case "streamIdleTimeout": return target.getStreamIdleTimeout();
+        case "strength": return target.getStrength();
         case "submitretry":
         case "submitRetry": return target.getSubmitRetry();
         case "syncmode":

@@ -23,6 +23,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         FluxKontextEndpoint target = (FluxKontextEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": target.getConfiguration().setAcceleration(property(camelContext, java.lang.String.class, value)); return true;
         case "allowinsecurehttp":
         case "allowInsecureHttp": target.getConfiguration().setAllowInsecureHttp(property(camelContext, boolean.class, value)); return true;
         case "apikey":
@@ -41,6 +42,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "connectionsperroute":
         case "connectionsPerRoute": target.getConfiguration().setConnectionsPerRoute(property(camelContext, int.class, value)); return true;
+        case "enablesafetychecker":
+        case "enableSafetyChecker": target.getConfiguration().setEnableSafetyChecker(property(camelContext, java.lang.Boolean.class, value)); return true;
         case "endpointid":
         case "endpointId": target.getConfiguration().setEndpointId(property(camelContext, java.lang.String.class, value)); return true;
         case "enhanceprompt":
@@ -57,6 +60,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "httpClient": target.getConfiguration().setHttpClient(property(camelContext, org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
+        case "imagesize":
+        case "imageSize": target.getConfiguration().setImageSize(property(camelContext, java.lang.String.class, value)); return true;
         case "imageupload":
         case "imageUpload": target.getConfiguration().setImageUpload(property(camelContext, io.github.fluxkontext.camel.ImageUpload.class, value)); return true;
         case "imageurl":
@@ -71,6 +76,9 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "ledgerttl":
         case "ledgerTtl": target.getConfiguration().setLedgerTtl(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "logs": target.getConfiguration().setLogs(property(camelContext, boolean.class, value)); return true;
+        case "loras": target.getConfiguration().setLoras(property(camelContext, java.lang.String.class, value)); return true;
+        case "maskurl":
+        case "maskUrl": target.getConfiguration().setMaskUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxdownloadsize":
         case "maxDownloadSize": target.getConfiguration().setMaxDownloadSize(property(camelContext, long.class, value)); return true;
         case "maxinlineimagesize":
@@ -90,6 +98,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "model": target.getConfiguration().setModel(property(camelContext, io.github.fluxkontext.camel.FluxKontextModel.class, value)); return true;
         case "numimages":
         case "numImages": target.getConfiguration().setNumImages(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "numinferencesteps":
+        case "numInferenceSteps": target.getConfiguration().setNumInferenceSteps(property(camelContext, java.lang.Integer.class, value)); return true;
         case "outputformat":
         case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
@@ -103,8 +113,12 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "proxyHost": target.getConfiguration().setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
         case "proxyport":
         case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "referenceimageurl":
+        case "referenceImageUrl": target.getConfiguration().setReferenceImageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "resolutionmode":
+        case "resolutionMode": target.getConfiguration().setResolutionMode(property(camelContext, java.lang.String.class, value)); return true;
         case "resubmitunanswered":
         case "resubmitUnanswered": target.getConfiguration().setResubmitUnanswered(property(camelContext, boolean.class, value)); return true;
         case "retrydelay":
@@ -122,6 +136,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageUrl": target.getConfiguration().setStorageUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "streamidletimeout":
         case "streamIdleTimeout": target.getConfiguration().setStreamIdleTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "strength": target.getConfiguration().setStrength(property(camelContext, java.lang.Double.class, value)); return true;
         case "submitretry":
         case "submitRetry": target.getConfiguration().setSubmitRetry(property(camelContext, io.github.fluxkontext.camel.client.SubmitRetry.class, value)); return true;
         case "syncmode":
@@ -148,6 +163,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": return java.lang.String.class;
         case "allowinsecurehttp":
         case "allowInsecureHttp": return boolean.class;
         case "apikey":
@@ -166,6 +182,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "connectTimeout": return long.class;
         case "connectionsperroute":
         case "connectionsPerRoute": return int.class;
+        case "enablesafetychecker":
+        case "enableSafetyChecker": return java.lang.Boolean.class;
         case "endpointid":
         case "endpointId": return java.lang.String.class;
         case "enhanceprompt":
@@ -182,6 +200,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "httpClient": return org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
+        case "imagesize":
+        case "imageSize": return java.lang.String.class;
         case "imageupload":
         case "imageUpload": return io.github.fluxkontext.camel.ImageUpload.class;
         case "imageurl":
@@ -196,6 +216,9 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "ledgerttl":
         case "ledgerTtl": return long.class;
         case "logs": return boolean.class;
+        case "loras": return java.lang.String.class;
+        case "maskurl":
+        case "maskUrl": return java.lang.String.class;
         case "maxdownloadsize":
         case "maxDownloadSize": return long.class;
         case "maxinlineimagesize":
@@ -215,6 +238,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "model": return io.github.fluxkontext.camel.FluxKontextModel.class;
         case "numimages":
         case "numImages": return java.lang.Integer.class;
+        case "numinferencesteps":
+        case "numInferenceSteps": return java.lang.Integer.class;
         case "outputformat":
         case "outputFormat": return java.lang.String.class;
         case "outputtype":
@@ -228,8 +253,12 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "proxyHost": return java.lang.String.class;
         case "proxyport":
         case "proxyPort": return java.lang.Integer.class;
+        case "referenceimageurl":
+        case "referenceImageUrl": return java.lang.String.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
+        case "resolutionmode":
+        case "resolutionMode": return java.lang.String.class;
         case "resubmitunanswered":
         case "resubmitUnanswered": return boolean.class;
         case "retrydelay":
@@ -247,6 +276,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageUrl": return java.lang.String.class;
         case "streamidletimeout":
         case "streamIdleTimeout": return long.class;
+        case "strength": return java.lang.Double.class;
         case "submitretry":
         case "submitRetry": return io.github.fluxkontext.camel.client.SubmitRetry.class;
         case "syncmode":
@@ -274,6 +304,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         FluxKontextEndpoint target = (FluxKontextEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "acceleration": return target.getConfiguration().getAcceleration();
         case "allowinsecurehttp":
         case "allowInsecureHttp": return target.getConfiguration().isAllowInsecureHttp();
         case "apikey":
@@ -292,6 +323,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "connectionsperroute":
         case "connectionsPerRoute": return target.getConfiguration().getConnectionsPerRoute();
+        case "enablesafetychecker":
+        case "enableSafetyChecker": return target.getConfiguration().getEnableSafetyChecker();
         case "endpointid":
         case "endpointId": return target.getConfiguration().getEndpointId();
         case "enhanceprompt":
@@ -308,6 +341,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "httpClient": return target.getConfiguration().getHttpClient();
         case "idempotentrepository":
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
+        case "imagesize":
+        case "imageSize": return target.getConfiguration().getImageSize();
         case "imageupload":
         case "imageUpload": return target.getConfiguration().getImageUpload();
         case "imageurl":
@@ -322,6 +357,9 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "ledgerttl":
         case "ledgerTtl": return target.getConfiguration().getLedgerTtl();
         case "logs": return target.getConfiguration().isLogs();
+        case "loras": return target.getConfiguration().getLoras();
+        case "maskurl":
+        case "maskUrl": return target.getConfiguration().getMaskUrl();
         case "maxdownloadsize":
         case "maxDownloadSize": return target.getConfiguration().getMaxDownloadSize();
         case "maxinlineimagesize":
@@ -341,6 +379,8 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "model": return target.getConfiguration().getModel();
         case "numimages":
         case "numImages": return target.getConfiguration().getNumImages();
+        case "numinferencesteps":
+        case "numInferenceSteps": return target.getConfiguration().getNumInferenceSteps();
         case "outputformat":
         case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "outputtype":
@@ -354,8 +394,12 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "proxyHost": return target.getConfiguration().getProxyHost();
         case "proxyport":
         case "proxyPort": return target.getConfiguration().getProxyPort();
+        case "referenceimageurl":
+        case "referenceImageUrl": return target.getConfiguration().getReferenceImageUrl();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
+        case "resolutionmode":
+        case "resolutionMode": return target.getConfiguration().getResolutionMode();
         case "resubmitunanswered":
         case "resubmitUnanswered": return target.getConfiguration().isResubmitUnanswered();
         case "retrydelay":
@@ -373,6 +417,7 @@ public class FluxKontextEndpointConfigurer extends PropertyConfigurerSupport imp
         case "storageUrl": return target.getConfiguration().getStorageUrl();
         case "streamidletimeout":
         case "streamIdleTimeout": return target.getConfiguration().getStreamIdleTimeout();
+        case "strength": return target.getConfiguration().getStrength();
         case "submitretry":
         case "submitRetry": return target.getConfiguration().getSubmitRetry();
         case "syncmode":

@@ -23,7 +23,8 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(64);
+        Set<String> props = new HashSet<>(73);
+        props.add("acceleration");
         props.add("allowInsecureHttp");
         props.add("apiKey");
         props.add("aspectRatio");
@@ -33,6 +34,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("cancelOnTimeout");
         props.add("connectTimeout");
         props.add("connectionsPerRoute");
+        props.add("enableSafetyChecker");
         props.add("endpointId");
         props.add("enhancePrompt");
         props.add("exceptionHandler");
@@ -41,6 +43,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("guidanceScale");
         props.add("httpClient");
         props.add("idempotentRepository");
+        props.add("imageSize");
         props.add("imageUpload");
         props.add("imageUrl");
         props.add("jwksUrl");
@@ -49,6 +52,8 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("ledgerLease");
         props.add("ledgerTtl");
         props.add("logs");
+        props.add("loras");
+        props.add("maskUrl");
         props.add("maxDownloadSize");
         props.add("maxInlineImageSize");
         props.add("maxPollInterval");
@@ -59,6 +64,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("mediaExpiration");
         props.add("model");
         props.add("numImages");
+        props.add("numInferenceSteps");
         props.add("operation");
         props.add("outputFormat");
         props.add("outputType");
@@ -68,7 +74,9 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("prompt");
         props.add("proxyHost");
         props.add("proxyPort");
+        props.add("referenceImageUrl");
         props.add("requestTimeout");
+        props.add("resolutionMode");
         props.add("resubmitUnanswered");
         props.add("retryDelay");
         props.add("safetyTolerance");
@@ -78,6 +86,7 @@ public class FluxKontextEndpointUriFactory extends org.apache.camel.support.comp
         props.add("storageApiKey");
         props.add("storageUrl");
         props.add("streamIdleTimeout");
+        props.add("strength");
         props.add("submitRetry");
         props.add("syncMode");
         props.add("timeout");

@@ -14,9 +14,12 @@ import io.github.fluxkontext.camel.client.SubmitOptions;
 import io.github.fluxkontext.camel.client.SubmitRetry;
 import io.github.fluxkontext.camel.ledger.SubmissionLedger;
 import io.github.fluxkontext.camel.mapping.InputField;
-import io.github.fluxkontext.camel.model.KontextInputImage;
+import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextImageSize;
+import io.github.fluxkontext.camel.model.KontextLora;
 import io.github.fluxkontext.camel.model.KontextRequest;
 import io.github.fluxkontext.camel.model.KontextRequestValidator;
+import io.github.fluxkontext.camel.model.KontextSchema;
 import io.github.fluxkontext.camel.model.KontextTask;
 import io.github.fluxkontext.camel.support.KeyRouting;
 import io.github.fluxkontext.camel.webhook.WebhookMarker;
@@ -52,7 +55,7 @@ public class FluxKontextConfiguration implements Cloneable {
     static final long MIN_LEDGER_LEASE_MS = 100;
 
     // ---- Request: what is sent to fal; each Kontext field is an option, a header and a body field
-    @UriParam(label = "producer,request", enums = "pro,max", defaultValue = "pro")
+    @UriParam(label = "producer,request", enums = "pro,max,dev,lora", defaultValue = "pro")
     private FluxKontextModel model = FluxKontextModel.PRO;
     @UriParam(label = "producer,request")
     private String endpointId;
@@ -76,6 +79,25 @@ public class FluxKontextConfiguration implements Cloneable {
     private Boolean enhancePrompt;
     @UriParam(label = "producer,request")
     private Boolean syncMode;
+    // dev and LoRA (fal-protocol §8b): refused where the model has no such field
+    @UriParam(label = "producer,request")
+    private Integer numInferenceSteps;
+    @UriParam(label = "producer,request", enums = "none,regular,high")
+    private String acceleration;
+    @UriParam(label = "producer,request", enums = "auto,match_input,1:1,16:9,21:9,3:2,2:3,4:5,5:4,3:4,4:3,9:16,9:21")
+    private String resolutionMode;
+    @UriParam(label = "producer,request")
+    private Boolean enableSafetyChecker;
+    @UriParam(label = "producer,request")
+    private String imageSize;
+    @UriParam(label = "producer,request")
+    private String loras;
+    @UriParam(label = "producer,request")
+    private Double strength;
+    @UriParam(label = "producer,request")
+    private String maskUrl;
+    @UriParam(label = "producer,request")
+    private String referenceImageUrl;
     @UriParam(label = "producer,request", enums = "inline,fal-storage", defaultValue = "inline")
     private ImageUpload imageUpload = ImageUpload.INLINE;
     @UriParam(label = "producer,request", defaultValue = "10485760")
@@ -199,7 +221,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The Kontext model, pro or max (the larger, slower one), which picks the fal endpoint of the operation.
+     * The Kontext model, which picks the fal endpoint of the operation: pro, max (larger, slower), dev (edit only, at a
+     * lower price) or lora (dev with LoRA weights: edit, text-to-image and inpaint).
      *
      * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
@@ -240,8 +263,8 @@ public class FluxKontextConfiguration implements Cloneable {
     }
 
     /**
-     * The input image of edit (an http(s) URL or a data URI) when neither the header CamelFluxKontextImageUrl nor the
-     * body gives one.
+     * The input image of edit and inpaint (an http(s) URL or a data URI) when neither the header CamelFluxKontextImageUrl
+     * nor the body gives one.
      *
      * @see "flux-kontext-component.adoc, Request: from the exchange to Kontext input"
      */
@@ -352,6 +375,127 @@ public class FluxKontextConfiguration implements Cloneable {
      */
     public void setSyncMode(Boolean syncMode) {
         this.syncMode = syncMode;
+    }
+
+    public Integer getNumInferenceSteps() {
+        return numInferenceSteps;
+    }
+
+    /**
+     * dev and lora: denoising steps, 10 to 50; fal's default is 28 for dev, 30 for lora.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setNumInferenceSteps(Integer numInferenceSteps) {
+        this.numInferenceSteps = numInferenceSteps;
+    }
+
+    public String getAcceleration() {
+        return acceleration;
+    }
+
+    /**
+     * dev and lora: how fal speeds the model up, none (fal's default), regular or high.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setAcceleration(String acceleration) {
+        this.acceleration = acceleration;
+    }
+
+    public String getResolutionMode() {
+        return resolutionMode;
+    }
+
+    /**
+     * dev and lora edit: the output's size, match_input (fal's default), auto (the nearest ratio) or an aspect ratio.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setResolutionMode(String resolutionMode) {
+        this.resolutionMode = resolutionMode;
+    }
+
+    public Boolean getEnableSafetyChecker() {
+        return enableSafetyChecker;
+    }
+
+    /**
+     * dev and lora: whether fal checks the images for NSFW content; unset, fal's default (true).
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setEnableSafetyChecker(Boolean enableSafetyChecker) {
+        this.enableSafetyChecker = enableSafetyChecker;
+    }
+
+    public String getImageSize() {
+        return imageSize;
+    }
+
+    /**
+     * lora text-to-image: a preset (square_hd, square, portrait_4_3, portrait_16_9, landscape_4_3, fal's default,
+     * landscape_16_9) or WIDTHxHEIGHT, e.g. 1280x720.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setImageSize(String imageSize) {
+        this.imageSize = imageSize;
+    }
+
+    public String getLoras() {
+        return loras;
+    }
+
+    /**
+     * lora: the LoRA weights, a comma separated list of path:scale (scale 0 to 4 after the last colon, optional;
+     * the path a URL or Hugging Face name of safetensors weights).
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setLoras(String loras) {
+        this.loras = loras;
+    }
+
+    public Double getStrength() {
+        return strength;
+    }
+
+    /**
+     * lora inpaint: how strongly the masked area changes, 0.01 to 1; fal's default is 0.88.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setStrength(Double strength) {
+        this.strength = strength;
+    }
+
+    public String getMaskUrl() {
+        return maskUrl;
+    }
+
+    /**
+     * lora inpaint: the mask (an http(s) URL or a data URI), white where the image is repainted, when neither the
+     * header CamelFluxKontextMaskUrl nor the body gives one.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setMaskUrl(String maskUrl) {
+        this.maskUrl = maskUrl;
+    }
+
+    public String getReferenceImageUrl() {
+        return referenceImageUrl;
+    }
+
+    /**
+     * lora inpaint: the image the masked area is painted after (an http(s) URL or a data URI), when neither the header
+     * CamelFluxKontextReferenceImageUrl nor the body gives one.
+     *
+     * @see "flux-kontext-component.adoc, The Kontext family"
+     */
+    public void setReferenceImageUrl(String referenceImageUrl) {
+        this.referenceImageUrl = referenceImageUrl;
     }
 
     public ImageUpload getImageUpload() {
@@ -1118,6 +1262,7 @@ public class FluxKontextConfiguration implements Cloneable {
                 }
             }
         } else if (operation.submits()) {
+            checkModelHas(operation);
             checkFixedInput(operation);
         }
         if (operation.submits() && waitForResult && waitMode == WaitMode.WEBHOOK && webhookUrl == null) {
@@ -1130,20 +1275,67 @@ public class FluxKontextConfiguration implements Cloneable {
         }
     }
 
+    /** An operation the model does not have (multi with dev...) fails the start: there is no fal endpoint to call. */
+    private void checkModelHas(FluxKontextOperation operation) {
+        if (endpointId == null && operation.endpointId(model) == null) {
+            throw new IllegalArgumentException("flux-kontext:" + operation + " with model=" + model + ": fal has no such endpoint;"
+                                               + " models that have " + operation + ": " + KontextSchema.modelsOf(operation.task()));
+        }
+    }
+
     /**
      * The Kontext input fixed in the options (numImages=9, aspectRatio=16x9...) goes through the same validator as
      * every message, at start: a value that would fail every message fails the route's start instead, named as the
-     * option. The imageUrl option counts for edit only (the mapper ignores it elsewhere).
+     * option, and so does a field the model does not have. The image options count only for the operations that take
+     * them (the mapper ignores them elsewhere).
      *
      * @throws io.github.fluxkontext.camel.model.FluxKontextValidationException naming the option
      */
     private void checkFixedInput(FluxKontextOperation operation) {
-        KontextRequest.Builder fixed = KontextRequest.builder().seed(seed).guidanceScale(guidanceScale).numImages(numImages)
-                .safetyTolerance(safetyTolerance).outputFormat(outputFormat).aspectRatio(aspectRatio);
-        if (operation.task() == KontextTask.EDIT && imageUrl != null) {
-            fixed.image(KontextInputImage.fromUrl(imageUrl));
+        KontextRequestValidator.validateGiven(optionInput(operation.task()), schemaFor(operation), maxInlineImageSize,
+                InputField::asOption);
+    }
+
+    /**
+     * The Kontext input these options give a task: what a message's headers and body complete or override. The image
+     * options count only for the tasks that take them (a component-wide imageUrl must not leak into text-to-image).
+     *
+     * @throws io.github.fluxkontext.camel.model.FluxKontextValidationException naming an option that cannot be read
+     */
+    public KontextRequest optionInput(KontextTask task) {
+        KontextRequest.Builder input = KontextRequest.builder().prompt(prompt).seed(seed).guidanceScale(guidanceScale)
+                .numImages(numImages).safetyTolerance(safetyTolerance).outputFormat(outputFormat).aspectRatio(aspectRatio)
+                .enhancePrompt(enhancePrompt).syncMode(syncMode).numInferenceSteps(numInferenceSteps).acceleration(acceleration)
+                .resolutionMode(resolutionMode).enableSafetyChecker(enableSafetyChecker).strength(strength);
+        if (imageSize != null) {
+            try {
+                input.imageSize(KontextImageSize.parse(imageSize));
+            } catch (IllegalArgumentException e) {
+                throw new FluxKontextValidationException("option imageSize", imageSize, e.getMessage());
+            }
         }
-        KontextRequestValidator.validateGiven(fixed.build(), maxInlineImageSize, InputField::asOption);
+        if (loras != null) {
+            input.loras(Arrays.stream(loras.split(",")).filter(l -> !l.isBlank()).map(KontextLora::parse).toList());
+        }
+        if (task == KontextTask.EDIT || task == KontextTask.INPAINT) {
+            input.imageUrl(imageUrl);
+        }
+        if (task == KontextTask.INPAINT) {
+            input.maskUrl(maskUrl).referenceImageUrl(referenceImageUrl);
+        }
+        return input.build();
+    }
+
+    /**
+     * The endpoint whose rules a submit follows: the model's for the operation; with endpointId, the known endpoint of
+     * that id when it does the operation's task, else none (only the fields every Kontext endpoint takes are checked).
+     */
+    public KontextSchema schemaFor(FluxKontextOperation operation) {
+        if (endpointId == null) {
+            return operation.schema(model);
+        }
+        KontextSchema known = KontextSchema.ofEndpointId(FalUrls.normalizeEndpointId(endpointId));
+        return known != null && known.task() == operation.task() ? known : null;
     }
 
     /**

@@ -11,12 +11,12 @@ import org.apache.camel.spi.Metadata;
  */
 public final class FluxKontextConstants {
 
-    // ---- input: the Kontext fields (read by edit, text-to-image and multi)
+    // ---- input: the Kontext fields (read by edit, text-to-image, multi and inpaint)
 
     @Metadata(label = "producer", description = "The prompt: the edit instruction or the text-to-image description."
                                                 + " Overrides a String body and the prompt option.", javaType = "String")
     public static final String PROMPT = "CamelFluxKontextPrompt";
-    @Metadata(label = "producer", description = "The input image of edit: an http(s) URL or a data URI.", javaType = "String")
+    @Metadata(label = "producer", description = "The input image of edit and inpaint: an http(s) URL or a data URI.", javaType = "String")
     public static final String IMAGE_URL = "CamelFluxKontextImageUrl";
     @Metadata(label = "producer", description = "The input images of multi, in order: URLs, data URIs or image values"
                                                 + " (byte arrays, File, Path, InputStream).", javaType = "java.util.List")
@@ -38,7 +38,34 @@ public final class FluxKontextConstants {
     @Metadata(label = "producer", description = "Whether fal returns the images inline as data URIs.", javaType = "Boolean")
     public static final String SYNC_MODE = "CamelFluxKontextSyncMode";
 
-    // ---- input: exactly once (read by edit, text-to-image and multi)
+    // ---- input: the fields of dev and LoRA (refused where the model has no such field)
+
+    @Metadata(label = "producer", description = "dev and lora: denoising steps, 10 to 50.", javaType = "Integer")
+    public static final String NUM_INFERENCE_STEPS = "CamelFluxKontextNumInferenceSteps";
+    @Metadata(label = "producer", description = "dev and lora: none, regular or high.", javaType = "String")
+    public static final String ACCELERATION = "CamelFluxKontextAcceleration";
+    @Metadata(label = "producer", description = "dev and lora edit: match_input, auto or an aspect ratio (1:1, 16:9, 21:9, 3:2,"
+                                                + " 2:3, 4:5, 5:4, 3:4, 4:3, 9:16, 9:21).", javaType = "String")
+    public static final String RESOLUTION_MODE = "CamelFluxKontextResolutionMode";
+    @Metadata(label = "producer", description = "dev and lora: whether fal checks the images for NSFW content.", javaType = "Boolean")
+    public static final String ENABLE_SAFETY_CHECKER = "CamelFluxKontextEnableSafetyChecker";
+    @Metadata(label = "producer", description = "lora text-to-image: a preset (square_hd, square, portrait_4_3, portrait_16_9,"
+                                                + " landscape_4_3, landscape_16_9), WIDTHxHEIGHT, a Map {width, height} or a"
+                                                + " KontextImageSize.", javaType = "String")
+    public static final String IMAGE_SIZE = "CamelFluxKontextImageSize";
+    @Metadata(label = "producer", description = "lora: the LoRA weights, a List of path:scale Strings, of Maps {path, scale,"
+                                                + " force} or of KontextLora.", javaType = "java.util.List")
+    public static final String LORAS = "CamelFluxKontextLoras";
+    @Metadata(label = "producer", description = "lora inpaint: how strongly the masked area changes, 0.01 to 1.", javaType = "Double")
+    public static final String STRENGTH = "CamelFluxKontextStrength";
+    @Metadata(label = "producer", description = "lora inpaint: the mask, white where the image is repainted: a URL, data URI"
+                                                + " or image value (byte[], File, Path, InputStream).", javaType = "Object")
+    public static final String MASK_URL = "CamelFluxKontextMaskUrl";
+    @Metadata(label = "producer", description = "lora inpaint: the image the masked area is painted after: a URL, data URI or"
+                                                + " image value (byte[], File, Path, InputStream).", javaType = "Object")
+    public static final String REFERENCE_IMAGE_URL = "CamelFluxKontextReferenceImageUrl";
+
+    // ---- input: exactly once (read by edit, text-to-image, multi and inpaint)
 
     @Metadata(label = "producer", description = "An idempotency key for the submit: a message id or a business key, 1 to"
                                                 + " 512 characters. A message that comes again with a key already in the"

@@ -29,8 +29,8 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
              category = { Category.AI }, headersClass = FluxKontextConstants.class)
 public class FluxKontextEndpoint extends DefaultEndpoint implements OperatorView {
 
-    @UriPath(enums = "edit,text-to-image,multi,status,result,cancel,webhook")
-    @Metadata(required = true, description = "What to do: edit an image, text-to-image, combine images (multi), or"
+    @UriPath(enums = "edit,text-to-image,multi,inpaint,status,result,cancel,webhook")
+    @Metadata(required = true, description = "What to do: edit an image, text-to-image, combine images (multi), inpaint (lora),"
                                              + " get the status or result of a job, or cancel it (producers); or receive"
                                              + " fal's completion callbacks (webhook, the consumer).")
     private final FluxKontextOperation operation;

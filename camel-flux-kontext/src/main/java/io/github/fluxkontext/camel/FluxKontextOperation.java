@@ -3,29 +3,27 @@ package io.github.fluxkontext.camel;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import io.github.fluxkontext.camel.model.KontextSchema;
 import io.github.fluxkontext.camel.model.KontextTask;
 
 /** The path part of {@code flux-kontext:operation}. */
 public enum FluxKontextOperation {
-    EDIT("edit", "fal-ai/flux-pro/kontext", "fal-ai/flux-pro/kontext/max", KontextTask.EDIT),
-    TEXT_TO_IMAGE("text-to-image", "fal-ai/flux-pro/kontext/text-to-image", "fal-ai/flux-pro/kontext/max/text-to-image",
-                  KontextTask.TEXT_TO_IMAGE),
-    MULTI("multi", "fal-ai/flux-pro/kontext/multi", "fal-ai/flux-pro/kontext/max/multi", KontextTask.MULTI),
-    STATUS("status", null, null, null),
-    RESULT("result", null, null, null),
-    CANCEL("cancel", null, null, null),
+    EDIT("edit", KontextTask.EDIT),
+    TEXT_TO_IMAGE("text-to-image", KontextTask.TEXT_TO_IMAGE),
+    MULTI("multi", KontextTask.MULTI),
+    /** LoRA only: repaints the masked area of an image after a reference image. */
+    INPAINT("inpaint", KontextTask.INPAINT),
+    STATUS("status", null),
+    RESULT("result", null),
+    CANCEL("cancel", null),
     /** The consumer of fal's completion callbacks ({@code from("flux-kontext:webhook")}); not a producer. */
-    WEBHOOK("webhook", null, null, null);
+    WEBHOOK("webhook", null);
 
     private final String uriName;
-    private final String proEndpointId;
-    private final String maxEndpointId;
     private final KontextTask task;
 
-    FluxKontextOperation(String uriName, String proEndpointId, String maxEndpointId, KontextTask task) {
+    FluxKontextOperation(String uriName, KontextTask task) {
         this.uriName = uriName;
-        this.proEndpointId = proEndpointId;
-        this.maxEndpointId = maxEndpointId;
         this.task = task;
     }
 
@@ -44,7 +42,7 @@ public enum FluxKontextOperation {
         return this == WEBHOOK;
     }
 
-    /** Whether this operation creates a job (edit, text-to-image, multi). */
+    /** Whether this operation creates a job (edit, text-to-image, multi, inpaint). */
     public boolean submits() {
         return task != null;
     }
@@ -59,12 +57,18 @@ public enum FluxKontextOperation {
     }
 
     /**
-     * fal's endpoint id for this operation and model ({@code pro} or {@code max}). For status, result
-     * and cancel it is the edit endpoint's id, whose app id ({@code fal-ai/flux-pro}) all six share.
+     * fal's endpoint of this operation and model (PRODUCT.md's table), or null where fal has none (multi with dev).
+     * For status, result and cancel it is the model's edit endpoint, whose app id ({@code fal-ai/flux-pro},
+     * {@code fal-ai/flux-kontext}, {@code fal-ai/flux-kontext-lora}) the model's endpoints share.
      */
+    public KontextSchema schema(FluxKontextModel model) {
+        return KontextSchema.of(model.toString(), submits() ? task : KontextTask.EDIT);
+    }
+
+    /** fal's endpoint id for this operation and model, or null where fal has none. */
     public String endpointId(FluxKontextModel model) {
-        FluxKontextOperation source = submits() ? this : EDIT;
-        return model == FluxKontextModel.MAX ? source.maxEndpointId : source.proEndpointId;
+        KontextSchema schema = schema(model);
+        return schema == null ? null : schema.endpointId();
     }
 
     public static FluxKontextOperation fromUri(String name) {

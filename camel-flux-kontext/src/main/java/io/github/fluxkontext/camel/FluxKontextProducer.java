@@ -80,7 +80,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
         ExchangeCompletion completion = new ExchangeCompletion(threads, exchange, callback);
         try {
             switch (operation) {
-                case EDIT, TEXT_TO_IMAGE, MULTI -> submit(completion);
+                case EDIT, TEXT_TO_IMAGE, MULTI, INPAINT -> submit(completion);
                 case STATUS -> completion.completeWhenDone(status(exchange));
                 case RESULT -> result(completion);
                 case CANCEL -> completion.completeWhenDone(cancel(exchange));
@@ -96,7 +96,7 @@ public class FluxKontextProducer extends DefaultAsyncProducer {
     private void submit(ExchangeCompletion completion) {
         Exchange exchange = completion.exchange();
         // validation first, so bad input never costs an HTTP call (nor waits for a place)
-        KontextRequest request = new RequestMapping(config, operation.task()).map(exchange);
+        KontextRequest request = new RequestMapping(config, operation).map(exchange);
         SubmitOptions options = controls.submitOptions(exchange.getMessage());
         endpoint.submitter().submit(exchange.getMessage(), request, options).whenComplete((submission, error) -> {
             if (error != null) {

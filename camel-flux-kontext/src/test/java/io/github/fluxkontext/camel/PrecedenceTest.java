@@ -114,16 +114,16 @@ class PrecedenceTest extends FluxKontextTestSupport {
         body.put("prompt", "from a map");
         body.put("num_images", 2);
         body.put("safety_tolerance", "4");
-        body.put("num_inference_steps", 28);
-        body.put("acceleration", Map.of("mode", "fast"));
+        body.put("future_steps", 28);
+        body.put("future_option", Map.of("mode", "fast"));
         template.requestBody(T2I + "&numImages=1&seed=3", body);
 
         Map<String, Object> sent = onlySubmit().bodyAsJson();
         assertEquals("from a map", sent.get("prompt"));
         assertEquals(2, sent.get("num_images"), "the map wins over the option");
         assertEquals(3, sent.get("seed"), "the option fills what the map leaves out");
-        assertEquals(28, sent.get("num_inference_steps"));
-        assertEquals(Map.of("mode", "fast"), sent.get("acceleration"));
+        assertEquals(28, sent.get("future_steps"));
+        assertEquals(Map.of("mode", "fast"), sent.get("future_option"));
     }
 
     @Test

@@ -48,8 +48,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private FluxKontextConfiguration configuration;
 
     /**
-     * The Kontext model: pro or max (the larger, slower one). Picks the fal endpoint of the
-     * operation.
+     * The Kontext model, which picks the fal endpoint of the operation: pro, max (larger, slower), dev
+     * (edit only, at a lower price) or lora (dev with LoRA weights: edit, text-to-image and inpaint).
      */
     private String model = "pro";
 
@@ -66,8 +66,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     private String prompt;
 
     /**
-     * The input image of edit (http(s) URL or data URI) when neither the header CamelFluxKontextImageUrl nor
-     * the body gives one.
+     * The input image of edit and inpaint (http(s) URL or data URI) when neither the header
+     * CamelFluxKontextImageUrl nor the body gives one.
      */
     private String imageUrl;
 
@@ -111,6 +111,57 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
      * sent, fal's default applies.
      */
     private Boolean syncMode;
+
+    /**
+     * dev and lora: denoising steps, 10 to 50; fal's default is 28 for dev, 30 for lora.
+     */
+    private Integer numInferenceSteps;
+
+    /**
+     * dev and lora: how fal speeds the model up, none (fal's default), regular or high.
+     */
+    private String acceleration;
+
+    /**
+     * dev and lora edit: the output's size, match_input (fal's default), auto (the nearest ratio) or an aspect
+     * ratio (1:1, 16:9, 21:9, 3:2, 2:3, 4:5, 5:4, 3:4, 4:3, 9:16, 9:21).
+     */
+    private String resolutionMode;
+
+    /**
+     * dev and lora: whether fal checks the images for NSFW content. Unset: not sent, fal's default (true)
+     * applies.
+     */
+    private Boolean enableSafetyChecker;
+
+    /**
+     * lora text-to-image: a preset (square_hd, square, portrait_4_3, portrait_16_9, landscape_4_3, fal's
+     * default, landscape_16_9) or WIDTHxHEIGHT, e.g. 1280x720.
+     */
+    private String imageSize;
+
+    /**
+     * lora: the LoRA weights, a comma separated list of path:scale (scale 0 to 4 after the last colon,
+     * optional; the path a URL or Hugging Face name of safetensors weights).
+     */
+    private String loras;
+
+    /**
+     * lora inpaint: how strongly the masked area changes, 0.01 to 1; fal's default is 0.88.
+     */
+    private Double strength;
+
+    /**
+     * lora inpaint: the mask (http(s) URL or data URI), white where the image is repainted, when neither the
+     * header CamelFluxKontextMaskUrl nor the body gives one.
+     */
+    private String maskUrl;
+
+    /**
+     * lora inpaint: the image the masked area is painted after (http(s) URL or data URI), when neither the
+     * header CamelFluxKontextReferenceImageUrl nor the body gives one.
+     */
+    private String referenceImageUrl;
 
     /**
      * With true, edit, text-to-image and multi wait for the job and continue with its output (see
@@ -631,6 +682,87 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
     public void setSyncMode(Boolean syncMode) {
         this.syncMode = syncMode;
         configured.add("syncMode");
+    }
+
+    public Integer getNumInferenceSteps() {
+        return numInferenceSteps;
+    }
+
+    public void setNumInferenceSteps(Integer numInferenceSteps) {
+        this.numInferenceSteps = numInferenceSteps;
+        configured.add("numInferenceSteps");
+    }
+
+    public String getAcceleration() {
+        return acceleration;
+    }
+
+    public void setAcceleration(String acceleration) {
+        this.acceleration = acceleration;
+        configured.add("acceleration");
+    }
+
+    public String getResolutionMode() {
+        return resolutionMode;
+    }
+
+    public void setResolutionMode(String resolutionMode) {
+        this.resolutionMode = resolutionMode;
+        configured.add("resolutionMode");
+    }
+
+    public Boolean getEnableSafetyChecker() {
+        return enableSafetyChecker;
+    }
+
+    public void setEnableSafetyChecker(Boolean enableSafetyChecker) {
+        this.enableSafetyChecker = enableSafetyChecker;
+        configured.add("enableSafetyChecker");
+    }
+
+    public String getImageSize() {
+        return imageSize;
+    }
+
+    public void setImageSize(String imageSize) {
+        this.imageSize = imageSize;
+        configured.add("imageSize");
+    }
+
+    public String getLoras() {
+        return loras;
+    }
+
+    public void setLoras(String loras) {
+        this.loras = loras;
+        configured.add("loras");
+    }
+
+    public Double getStrength() {
+        return strength;
+    }
+
+    public void setStrength(Double strength) {
+        this.strength = strength;
+        configured.add("strength");
+    }
+
+    public String getMaskUrl() {
+        return maskUrl;
+    }
+
+    public void setMaskUrl(String maskUrl) {
+        this.maskUrl = maskUrl;
+        configured.add("maskUrl");
+    }
+
+    public String getReferenceImageUrl() {
+        return referenceImageUrl;
+    }
+
+    public void setReferenceImageUrl(String referenceImageUrl) {
+        this.referenceImageUrl = referenceImageUrl;
+        configured.add("referenceImageUrl");
     }
 
     public boolean isWaitForResult() {
@@ -1166,6 +1298,15 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
         values.put("aspectRatio", aspectRatio);
         values.put("enhancePrompt", enhancePrompt);
         values.put("syncMode", syncMode);
+        values.put("numInferenceSteps", numInferenceSteps);
+        values.put("acceleration", acceleration);
+        values.put("resolutionMode", resolutionMode);
+        values.put("enableSafetyChecker", enableSafetyChecker);
+        values.put("imageSize", imageSize);
+        values.put("loras", loras);
+        values.put("strength", strength);
+        values.put("maskUrl", maskUrl);
+        values.put("referenceImageUrl", referenceImageUrl);
         values.put("waitForResult", waitForResult);
         values.put("outputType", outputType);
         values.put("waitMode", waitMode);

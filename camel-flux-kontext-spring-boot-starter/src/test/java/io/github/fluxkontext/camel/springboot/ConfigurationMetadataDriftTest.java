@@ -39,7 +39,7 @@ class ConfigurationMetadataDriftTest {
      * The component's JSON says defaultValue false for these Boolean options (Camel's generator adds it to every
      * boolean), but the component leaves them null = not sent to fal, which is what the starter documents.
      */
-    private static final Set<String> UNSET_BOOLEANS = Set.of("enhancePrompt", "syncMode");
+    private static final Set<String> UNSET_BOOLEANS = Set.of("enhancePrompt", "syncMode", "enableSafetyChecker");
 
     private static JsonNode options;
     private static Map<String, JsonNode> properties;

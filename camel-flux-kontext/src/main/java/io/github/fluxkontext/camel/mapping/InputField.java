@@ -26,7 +26,19 @@ public enum InputField {
     OUTPUT_FORMAT(KontextRequest.OUTPUT_FORMAT, "outputFormat", FluxKontextConstants.OUTPUT_FORMAT, KontextRequest::outputFormat),
     ASPECT_RATIO(KontextRequest.ASPECT_RATIO, "aspectRatio", FluxKontextConstants.ASPECT_RATIO, KontextRequest::aspectRatio),
     ENHANCE_PROMPT(KontextRequest.ENHANCE_PROMPT, "enhancePrompt", FluxKontextConstants.ENHANCE_PROMPT, KontextRequest::enhancePrompt),
-    SYNC_MODE(KontextRequest.SYNC_MODE, "syncMode", FluxKontextConstants.SYNC_MODE, KontextRequest::syncMode);
+    SYNC_MODE(KontextRequest.SYNC_MODE, "syncMode", FluxKontextConstants.SYNC_MODE, KontextRequest::syncMode),
+    NUM_INFERENCE_STEPS(KontextRequest.NUM_INFERENCE_STEPS, "numInferenceSteps", FluxKontextConstants.NUM_INFERENCE_STEPS,
+                        KontextRequest::numInferenceSteps),
+    ACCELERATION(KontextRequest.ACCELERATION, "acceleration", FluxKontextConstants.ACCELERATION, KontextRequest::acceleration),
+    RESOLUTION_MODE(KontextRequest.RESOLUTION_MODE, "resolutionMode", FluxKontextConstants.RESOLUTION_MODE, KontextRequest::resolutionMode),
+    ENABLE_SAFETY_CHECKER(KontextRequest.ENABLE_SAFETY_CHECKER, "enableSafetyChecker", FluxKontextConstants.ENABLE_SAFETY_CHECKER,
+                          KontextRequest::enableSafetyChecker),
+    IMAGE_SIZE(KontextRequest.IMAGE_SIZE, "imageSize", FluxKontextConstants.IMAGE_SIZE, KontextRequest::imageSize),
+    LORAS(KontextRequest.LORAS, "loras", FluxKontextConstants.LORAS, KontextRequest::loras),
+    STRENGTH(KontextRequest.STRENGTH, "strength", FluxKontextConstants.STRENGTH, KontextRequest::strength),
+    MASK_URL(KontextRequest.MASK_URL, "maskUrl", FluxKontextConstants.MASK_URL, KontextRequest::mask),
+    REFERENCE_IMAGE_URL(KontextRequest.REFERENCE_IMAGE_URL, "referenceImageUrl", FluxKontextConstants.REFERENCE_IMAGE_URL,
+                        KontextRequest::referenceImage);
 
     private final String falName;
     private final String option;

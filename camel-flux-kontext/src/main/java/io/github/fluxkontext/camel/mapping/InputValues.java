@@ -11,11 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import io.github.fluxkontext.camel.ledger.LedgerEntry;
 import io.github.fluxkontext.camel.model.FluxKontextValidationException;
+import io.github.fluxkontext.camel.model.KontextImageSize;
 import io.github.fluxkontext.camel.model.KontextInputImage;
+import io.github.fluxkontext.camel.model.KontextLora;
 import org.apache.camel.Exchange;
 import org.apache.camel.WrappedFile;
 
@@ -203,6 +208,73 @@ public final class InputValues {
                     "images may hold at most " + maxBytes + " bytes (option maxInlineImageSize; or imageUpload=fal-storage)");
         }
         return data;
+    }
+
+    /** LoRA text-to-image's size: a preset or WIDTHxHEIGHT String, a Map {width, height} or a KontextImageSize. */
+    static KontextImageSize imageSize(Object value, String source) {
+        if (value == null || value instanceof KontextImageSize) {
+            return (KontextImageSize) value;
+        }
+        if (value instanceof CharSequence text) {
+            try {
+                return KontextImageSize.parse(text.toString());
+            } catch (IllegalArgumentException e) {
+                throw new FluxKontextValidationException(source, value, e.getMessage());
+            }
+        }
+        if (value instanceof Map<?, ?> map) {
+            onlyKeys(map, source, Set.of("width", "height"));
+            Integer width = integer(map.get("width"), source + ".width");
+            Integer height = integer(map.get("height"), source + ".height");
+            if (width == null || height == null) {
+                throw new FluxKontextValidationException(source, value, "a custom size needs both width and height");
+            }
+            return KontextImageSize.of(width, height);
+        }
+        throw new FluxKontextValidationException(source, value,
+                "allowed: a preset or WIDTHxHEIGHT String, a Map {width, height} or a KontextImageSize");
+    }
+
+    /**
+     * LoRA weights: a List (or one item) of path:scale Strings (the scale after the last colon, optional), Maps in fal's
+     * shape {path, scale, force}, or KontextLora; a String may list several, comma separated, as the option does.
+     */
+    static List<KontextLora> loras(Object value, String source) {
+        if (value == null) {
+            return null;
+        }
+        List<Object> items = isList(value) ? asList(value)
+                : value instanceof CharSequence text ? new ArrayList<>(List.of(text.toString().split(","))) : List.of(value);
+        List<KontextLora> loras = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            loras.add(lora(items.get(i), source + "[" + i + "]"));
+        }
+        return loras;
+    }
+
+    private static KontextLora lora(Object item, String source) {
+        if (item instanceof KontextLora lora) {
+            return lora;
+        }
+        if (item instanceof CharSequence text) {
+            return KontextLora.parse(text.toString());
+        }
+        if (item instanceof Map<?, ?> map) {
+            onlyKeys(map, source, Set.of("path", "scale", "force"));
+            return new KontextLora(string(map.get("path"), source + ".path"), number(map.get("scale"), source + ".scale"),
+                    bool(map.get("force"), source + ".force"));
+        }
+        throw new FluxKontextValidationException(source, item, "allowed: a path:scale String, a Map {path, scale, force} or a KontextLora");
+    }
+
+    /** A Map in one of fal's shapes: a key it does not have is a mistake worth naming, not a value to drop. */
+    private static void onlyKeys(Map<?, ?> map, String source, Set<String> allowed) {
+        for (Object key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new FluxKontextValidationException(source, map, "unknown key '" + key + "'; allowed keys: "
+                                                                      + String.join(", ", new TreeSet<>(allowed)));
+            }
+        }
     }
 
     /** Whether a value is a list-like container (Collection or array, but not byte[]). */

@@ -7,5 +7,7 @@ public enum KontextTask {
     /** Exactly one input image, {@code image_url}. */
     EDIT,
     /** One or more input images, {@code image_urls}. */
-    MULTI
+    MULTI,
+    /** One input image, {@code image_url}, repainted where {@code mask_url} is white after {@code reference_image_url}. */
+    INPAINT
 }

@@ -1,6 +1,5 @@
 package io.github.fluxkontext.camel.submit;
 
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +32,7 @@ public final class InputImages {
 
     /** fal's JSON input for the request, once every local image has its URL. */
     CompletableFuture<Map<String, Object>> toFalInput(KontextRequest request) {
-        List<KontextInputImage> images = new ArrayList<>();
-        if (request.image() != null) {
-            images.add(request.image());
-        }
-        if (request.images() != null) {
-            images.addAll(request.images());
-        }
+        List<KontextInputImage> images = request.inputImages();
         Map<KontextInputImage, CompletableFuture<String>> urls = new IdentityHashMap<>();
         for (KontextInputImage image : images) {
             urls.computeIfAbsent(image, this::urlOf);

@@ -53,7 +53,8 @@ class ComponentDocsTest {
                 "=== Receive fal's callbacks (webhook consumer)", "=== Submit here, finish anywhere (webhooks across instances)",
                 "=== Wait for the webhook (waitMode=webhook)", "=== Stream or poll (waitMode)",
                 "=== Limit, watch and check (maxConcurrentJobs, health, metrics)",
-                "=== Keep images an hour, and count the cost (mediaExpiration, falHeaders)")) {
+                "=== Keep images an hour, and count the cost (mediaExpiration, falHeaders)", "=== Edit at a lower price (model=dev)",
+                "=== Your own style (model=lora)", "=== Repaint part of an image (inpaint)")) {
             int start = page.indexOf(useCase);
             assertTrue(start >= 0, "missing section " + useCase);
             int end = page.indexOf("\n=== ", start + 1);
