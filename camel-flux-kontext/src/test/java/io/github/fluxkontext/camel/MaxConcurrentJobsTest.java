@@ -73,11 +73,15 @@ class MaxConcurrentJobsTest extends FluxKontextTestSupport {
             producer.process(exchange, doneSync -> done.incrementAndGet());
         }
         int queued = endpoint.getQueuedForAPlace();
+        int doneWhenQueuedWasRead = done.get(); // read after queued: at most the exchanges done by then
         long threadsWhileQueued = componentThreads();
         await().atMost(Duration.ofMinutes(2)).until(() -> done.get() == jobs);
         producer.stop();
 
-        assertTrue(queued >= jobs - 10 - 50, "most exchanges waited for a place: " + queued);
+        // every exchange neither done nor holding one of the ten places waits in the queue (50: exchanges
+        // between their place's release and their callback); how many are done by then is the machine's pace
+        assertTrue(queued >= jobs - doneWhenQueuedWasRead - 10 - 50,
+                "the exchanges not done wait for a place: " + queued + " queued, " + doneWhenQueuedWasRead + " done");
         assertTrue(threadsWhileQueued - threadsBefore < 10, "queued exchanges hold no thread: " + threadsBefore + " -> " + threadsWhileQueued);
         exchanges.forEach(e -> assertNull(e.getException(), () -> "failed: " + e.getException()));
         assertEquals(jobs, sim().journal().count(FalOperation.SUBMIT));
