@@ -76,8 +76,8 @@ class FluxKontextWebhookStarterTest {
 
     static final String SECRET = "the-starter-tests-webhook-secret";
     /** maxWebhookSize of the consumer at /fal/small. */
-    private static final int SMALL_LIMIT = 64 * 1024;
-    private static final long HUGE_BODY = 64L * 1024 * 1024;
+    static final int SMALL_LIMIT = 64 * 1024;
+    static final long HUGE_BODY = 64L * 1024 * 1024;
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)");
 
     /** What reached the webhook route. */
@@ -212,7 +212,7 @@ class FluxKontextWebhookStarterTest {
     }
 
     /** The head of a POST to path with the consumers' token, with the given framing header. */
-    private static byte[] head(String path, String framing) {
+    static byte[] head(String path, String framing) {
         return ("POST " + new WebhookToken(SECRET).addTo(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + framing + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
@@ -221,7 +221,7 @@ class FluxKontextWebhookStarterTest {
      * The answer on the socket, head and body (as long as its Content-Length says); notes what the client had written
      * when its first byte came.
      */
-    private static String answer(Socket socket, AtomicLong written, AtomicLong writtenWhenAnswered) {
+    static String answer(Socket socket, AtomicLong written, AtomicLong writtenWhenAnswered) {
         StringBuilder text = new StringBuilder();
         try {
             InputStream in = socket.getInputStream();
