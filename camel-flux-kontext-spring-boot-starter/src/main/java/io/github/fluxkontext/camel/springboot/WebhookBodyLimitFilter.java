@@ -47,7 +47,7 @@ final class WebhookBodyLimitFilter implements Filter {
 
     private final Supplier<CamelContext> camelContext;
 
-    /** @param camelContext the application's CamelContext, or null while there is none */
+    /** @param camelContext gives the application's CamelContext, or null while there is none */
     WebhookBodyLimitFilter(Supplier<CamelContext> camelContext) {
         this.camelContext = camelContext;
     }
@@ -72,6 +72,7 @@ final class WebhookBodyLimitFilter implements Filter {
             refuse(request, answer, "announces " + announced + " bytes", limit);
             return;
         }
+        // one byte beyond the limit tells that the body is too large; readNBytes holds what arrived, not the limit
         byte[] body = request.getInputStream().readNBytes((int) (limit + 1));
         if (body.length > limit) {
             refuse(request, answer, "has more than " + limit + " bytes", limit);
