@@ -82,6 +82,8 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
     private static final long REFUSAL_WARN_EVERY_MS = 60_000;
     /** A hint to deliver a callback again no sooner than this (fal keeps its own schedule). */
     private static final String RETRY_AFTER_SECONDS = "30";
+    /** The answer text of a 413, also given by the Spring Boot starter's filter that bounds reading on servlet servers. */
+    public static final String TOO_LARGE_TEXT = "Payload Too Large";
     /** The component's own query parameters, which go no further than the consumer. */
     private static final Set<String> OWN_PARAMETERS = Set.of(WebhookToken.PARAMETER, WebhookMarker.PARAMETER);
 
@@ -528,7 +530,7 @@ public class FluxKontextWebhookConsumer extends DefaultConsumer {
             case 400 -> "Bad Request: not a webhook callback";
             case 401 -> "Unauthorized";
             case 405 -> "Method Not Allowed: webhook callbacks are POSTed";
-            case 413 -> "Payload Too Large";
+            case 413 -> TOO_LARGE_TEXT;
             case 503 -> "Service Unavailable: deliver it again later";
             default -> "Refused";
         };

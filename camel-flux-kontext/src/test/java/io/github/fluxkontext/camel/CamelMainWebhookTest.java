@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.webhook.WebhookToken;
+import io.github.fluxkontext.simulator.ChunkedBodyWriter;
 import io.github.fluxkontext.simulator.WebhookDelivery;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -107,7 +107,7 @@ class CamelMainWebhookTest extends FluxKontextTestSupport {
             out.write(("POST /fal/webhook" + tokenQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             AtomicLong written = new AtomicLong();
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writeChunks(out, written));
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> ChunkedBodyWriter.write(out, HUGE_BODY, written));
             CompletableFuture<String> statusLine = CompletableFuture.supplyAsync(() -> firstLine(socket));
 
             String status = statusLine.get(30, TimeUnit.SECONDS);
@@ -123,25 +123,6 @@ class CamelMainWebhookTest extends FluxKontextTestSupport {
         }
         assertEquals(1, webhookConsumer().getRefusedCallbacks());
         assertEquals(0, mainContext().getEndpoint("mock:routed", MockEndpoint.class).getReceivedCounter());
-    }
-
-    /** Writes 8 KB chunks of a 64 MB body until done or the connection is closed. */
-    private static void writeChunks(OutputStream out, AtomicLong written) {
-        byte[] chunk = new byte[8192];
-        Arrays.fill(chunk, (byte) 'x');
-        byte[] head = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = "\r\n".getBytes(StandardCharsets.US_ASCII);
-        try {
-            while (written.get() < HUGE_BODY) {
-                out.write(head);
-                out.write(chunk);
-                out.write(tail);
-                written.addAndGet(chunk.length);
-            }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException closedByTheServer) {
-            // what a refused sender sees: it cannot go on
-        }
     }
 
     private static String firstLine(Socket socket) {

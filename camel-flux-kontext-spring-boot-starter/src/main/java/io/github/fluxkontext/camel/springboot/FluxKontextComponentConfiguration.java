@@ -332,8 +332,8 @@ public class FluxKontextComponentConfiguration extends ComponentConfigurationPro
 
     /**
      * flux-kontext:webhook: the largest callback body accepted; a larger one is answered 413. A data size:
-     * 16MB, or bytes. On Spring Boot's servlet server Camel reads the whole body before the consumer: bound it
-     * there too (camel.main.stream-caching-spool-enabled, or server.undertow.max-http-post-size).
+     * 16MB, or bytes. On Spring Boot's servlet server the starter's filter reads a callback's body no further
+     * than this (camel.component.flux-kontext.webhook-body-limit-enabled).
      */
     @DataSizeUnit(DataUnit.BYTES)
     private DataSize maxWebhookSize = DataSize.ofMegabytes(16);

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ConfigurationMetadataDriftTest {
 
     private static final String PREFIX = "camel.component.flux-kontext.";
-    /** Properties of camel-spring-boot's own, not component options. */
-    private static final Set<String> STARTER_ONLY = Set.of("enabled", "customizer.enabled");
+    /** Properties of camel-spring-boot's own and of the starter's filter (FluxKontextWebhookBodyLimitAutoConfiguration), not component options. */
+    private static final Set<String> STARTER_ONLY = Set.of("enabled", "customizer.enabled", "webhook-body-limit-enabled");
     /**
      * The component's JSON says defaultValue false for these Boolean options (Camel's generator adds it to every
      * boolean), but the component leaves them null = not sent to fal, which is what the starter documents.

@@ -86,7 +86,7 @@ class FluxKontextComponentAutoConfigurationTest {
             }
         }
         assertEquals(List.of(FluxKontextComponentConverter.class.getName(),
-                FluxKontextComponentAutoConfiguration.class.getName()), ours);
+                FluxKontextComponentAutoConfiguration.class.getName(), FluxKontextWebhookBodyLimitAutoConfiguration.class.getName()), ours);
     }
 
     @Test

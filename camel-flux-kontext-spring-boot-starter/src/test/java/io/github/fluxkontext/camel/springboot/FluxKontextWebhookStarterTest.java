@@ -1,18 +1,29 @@
 package io.github.fluxkontext.camel.springboot;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.fluxkontext.camel.model.KontextJob;
 import io.github.fluxkontext.camel.model.KontextResult;
+import io.github.fluxkontext.camel.webhook.WebhookToken;
+import io.github.fluxkontext.simulator.ChunkedBodyWriter;
 import io.github.fluxkontext.simulator.FalOperation;
 import io.github.fluxkontext.simulator.Fault;
 import io.github.fluxkontext.simulator.FalSimulator;
@@ -40,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * flux-kontext:webhook on Spring Boot's web server (Tomcat) through camel-platform-http-starter: on Spring Boot 3.5
  * with Camel 4.18 platform-http hands the body over as characters, and fal's callbacks (UTF-8 JSON) still verify.
  * The consumer accepts only its own account's callbacks of jobs submitted with its webhook secret, both set as
- * Spring Boot properties.
+ * Spring Boot properties. The starter's WebhookBodyLimitFilter reads a callback's body no further than the
+ * consumer's maxWebhookSize, and leaves other paths alone.
  */
 @SpringBootTest(classes = FluxKontextWebhookStarterTest.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
                 properties = {
@@ -51,7 +63,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
                         "camel.component.flux-kontext.path=/fal/webhook",
                         "camel.component.flux-kontext.webhook-tolerance=1m",
                         "camel.component.flux-kontext.webhook-user-ids=sim-user",
-                        "camel.component.flux-kontext.webhook-secret=the-starter-tests-webhook-secret",
+                        "camel.component.flux-kontext.webhook-secret=" + FluxKontextWebhookStarterTest.SECRET,
                         "spring.main.banner-mode=off"
                 })
 @DirtiesContext
@@ -61,6 +73,12 @@ class FluxKontextWebhookStarterTest {
     static final FalSimulatorExtension FAL = FalSimulatorExtension.create(b -> b.apiKey("starter-key")
             .queueTime(Duration.ofMillis(20)).runTime(Duration.ofMillis(50)).imageScale(0.25)
             .webhookRetryDelays(List.of(Duration.ofMillis(50), Duration.ofMillis(100))));
+
+    static final String SECRET = "the-starter-tests-webhook-secret";
+    /** maxWebhookSize of the consumer at /fal/small. */
+    static final int SMALL_LIMIT = 64 * 1024;
+    static final long HUGE_BODY = 64L * 1024 * 1024;
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)");
 
     /** What reached the webhook route. */
     static final List<KontextResult> RECEIVED = new CopyOnWriteArrayList<>();
@@ -81,8 +99,11 @@ class FluxKontextWebhookStarterTest {
                 @Override
                 public void configure() {
                     from("flux-kontext:webhook").process(e -> RECEIVED.add(e.getMessage().getBody(KontextResult.class)));
-                    from("flux-kontext:webhook?path=/fal/small&maxWebhookSize=1024").routeId("small")
+                    from("flux-kontext:webhook?path=/fal/small&maxWebhookSize=" + SMALL_LIMIT).routeId("small")
                             .process(e -> RECEIVED.add(e.getMessage().getBody(KontextResult.class)));
+                    // another POST route of the application: its bodies are none of the filter's business
+                    from("platform-http:/bodies?httpMethodRestrict=POST").routeId("other")
+                            .setBody(e -> "read " + e.getMessage().getBody(byte[].class).length + " bytes");
                 }
             };
         }
@@ -106,6 +127,7 @@ class FluxKontextWebhookStarterTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> sim.webhookDeliveries().stream().anyMatch(d -> d.requestId().equals(id)));
         List<WebhookDelivery> deliveries = sim.webhookDeliveries().stream().filter(d -> d.requestId().equals(id)).toList();
         assertEquals(List.of(200), deliveries.stream().map(WebhookDelivery::status).toList(), "verified at once");
+        assertEquals(1, RECEIVED.stream().filter(r -> r.requestId().equals(id)).count(), "routed once");
     }
 
     @Test
@@ -124,20 +146,102 @@ class FluxKontextWebhookStarterTest {
     }
 
     @Test
-    void aChunkedBodyAboveMaxWebhookSizeIsRefused413(FalSimulator sim) throws Exception {
-        // the URL a producer gave fal, token included: the body is what is refused
+    void aChunkedBodyFarOverMaxWebhookSizeIsRefused413BeforeMuchMoreThanTheLimitIsRead() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSendBufferSize(SMALL_LIMIT);
+            OutputStream out = socket.getOutputStream();
+            // a caller that knows the URL, token included: the body is what is refused
+            out.write(head("/fal/small", "Transfer-Encoding: chunked"));
+            AtomicLong written = new AtomicLong();
+            AtomicLong writtenWhenAnswered = new AtomicLong(-1);
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> ChunkedBodyWriter.write(out, HUGE_BODY, written));
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> answer(socket, written, writtenWhenAnswered));
+
+            String text = answer.get(30, TimeUnit.SECONDS);
+
+            assertTrue(text.startsWith("HTTP/1.1 413"), text);
+            // what the client got into the connection when the answer came: the limit, plus what the sockets' buffers
+            // took; Camel's servlet binding alone would have read the whole 64 MB before the consumer answered
+            assertTrue(writtenWhenAnswered.get() < 4L * 1024 * 1024, "the client had written " + writtenWhenAnswered + " bytes");
+            assertTrue(text.endsWith("\r\n\r\nPayload Too Large"), text);
+            assertTrue(text.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), text);
+            // and the rest is not read: the server ends the connection (after Tomcat discarded at most
+            // server.tomcat.max-swallow-size, 2 MB), so the client cannot go on sending
+            writing.get(30, TimeUnit.SECONDS);
+            assertTrue(written.get() < 8L * 1024 * 1024, "the client could write " + written.get() + " bytes in all");
+        }
+    }
+
+    @Test
+    void aContentLengthOverMaxWebhookSizeIsRefused413WithoutReadingTheBody() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            // announces 64 MB and sends 10 bytes of it: only an answer that reads nothing comes back
+            out.write(head("/fal/small", "Content-Length: " + HUGE_BODY));
+            out.write("{\"status\":".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            String text = CompletableFuture.supplyAsync(() -> answer(socket, new AtomicLong(), new AtomicLong()))
+                    .get(30, TimeUnit.SECONDS);
+
+            assertTrue(text.startsWith("HTTP/1.1 413"), text);
+            assertTrue(text.endsWith("\r\n\r\nPayload Too Large"), text);
+        }
+    }
+
+    @Test
+    void aGenuineCallbackWithinTheSmallerLimitPassesTheFilterAndIsRoutedOnce(FalSimulator sim) {
         String id = template.requestBody("flux-kontext:text-to-image?waitForResult=false&webhookUrl=RAW(http://127.0.0.1:" + port
-                                         + "/fal/small)", "A fox", KontextJob.class).requestId();
-        String query = sim.journal().entries(FalOperation.SUBMIT).stream().filter(e -> id.equals(e.requestId())).findFirst()
-                .orElseThrow().query();
-        String url = URLDecoder.decode(query.substring(query.indexOf("fal_webhook=") + "fal_webhook=".length()), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[64 * 1024]))).build();
+                                         + "/fal/small)", "A small fox", KontextJob.class).requestId();
 
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVED.stream().anyMatch(r -> r.requestId().equals(id)));
+        assertEquals(List.of(200), statuses(sim, id, 1), "its bytes reach the consumer as sent: the signature verifies");
+        assertEquals(1, RECEIVED.stream().filter(r -> r.requestId().equals(id)).count());
+    }
 
-        assertEquals(413, answer.statusCode(), "chunked: no Content-Length to refuse it by");
-        assertEquals("Payload Too Large", answer.body());
+    @Test
+    void postsToOtherPathsAreNotBoundedByTheFilter() throws Exception {
+        byte[] body = new byte[4 * SMALL_LIMIT]; // over /fal/small's limit, on a path of no webhook consumer
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bodies"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals("read " + body.length + " bytes", answer.body());
+    }
+
+    /** The head of a POST to path with the consumers' token, with the given framing header. */
+    static byte[] head(String path, String framing) {
+        return ("POST " + new WebhookToken(SECRET).addTo(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + framing + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The answer on the socket, head and body (as long as its Content-Length says); notes what the client had written
+     * when its first byte came.
+     */
+    static String answer(Socket socket, AtomicLong written, AtomicLong writtenWhenAnswered) {
+        StringBuilder text = new StringBuilder();
+        try {
+            InputStream in = socket.getInputStream();
+            int b = in.read();
+            writtenWhenAnswered.set(written.get());
+            int end = -1;
+            while (b >= 0 && text.length() != end) {
+                text.append((char) b);
+                if (end < 0 && text.toString().endsWith("\r\n\r\n")) {
+                    Matcher length = CONTENT_LENGTH.matcher(text);
+                    end = text.length() + (length.find() ? Integer.parseInt(length.group(1)) : 0);
+                }
+                if (text.length() != end) {
+                    b = in.read();
+                }
+            }
+        } catch (IOException e) {
+            text.append("[").append(e).append("]");
+        }
+        return text.toString();
     }
 
     private static List<Integer> statuses(FalSimulator sim, String requestId, int attempts) {
