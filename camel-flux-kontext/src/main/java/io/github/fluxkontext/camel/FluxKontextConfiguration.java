@@ -934,8 +934,8 @@ public class FluxKontextConfiguration implements Cloneable {
 
     /**
      * flux-kontext:webhook: the largest callback body accepted, in bytes (a larger one is answered 413); on Vert.x
-     * servers (Camel Main, JBang, Quarkus) the consumer stops reading at this size, on a servlet server (Spring Boot)
-     * bound it in the server.
+     * servers (Camel Main, JBang, Quarkus) the consumer stops reading at this size, on Spring Boot's servlet server
+     * the starter's filter does.
      *
      * @see "flux-kontext-component.adoc, Webhooks: the consumer"
      */
