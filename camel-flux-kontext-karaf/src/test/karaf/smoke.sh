@@ -95,12 +95,17 @@ tar xzf "$TARBALL"
 mkdir -p "$OUT"
 log "unpacked $KARAF_HOME"
 
-# free local ports for SSH and JMX/RMI, so several instances (and other Karafs) can run side by side
+# free local ports for SSH and JMX/RMI, so several instances (and other Karafs) can run side by side;
+# below the kernel's ephemeral range, which outgoing connections draw from: there, a client polling
+# the SSH port before Karaf listens can be given that very port as its own (a TCP self-connect), and
+# Karaf's bind then fails with "Address already in use"
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$EPHEMERAL_LOW" -gt 21000 ] 2>/dev/null || EPHEMERAL_LOW=32768
 free_port() { # free_port ports-to-avoid...
     local p
     while :; do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % (EPHEMERAL_LOW - 20000)))
         case " $* " in *" $p "*) continue ;; esac
         port_in_use "$p" || { echo "$p"; return; }
     done
