@@ -28,7 +28,7 @@ public final class RequestControls {
     private static final String OPTION_HEADERS = "option falHeaders";
     private static final String OPTION_EXPIRATION = "option mediaExpiration";
 
-    private final FluxKontextConfiguration config;
+    private final SubmitOptions endpointOptions;
     private final FalCredentials credentials;
     private final Map<String, String> optionHeaders;
     private final Duration optionExpiration;
@@ -38,7 +38,8 @@ public final class RequestControls {
      * @throws FluxKontextValidationException when the options themselves are wrong, naming the option
      */
     public RequestControls(FluxKontextConfiguration config, FalCredentials credentials) {
-        this.config = config;
+        // the endpoint's part is fixed once its producer starts: its webhook URL (and token HMAC) is made once, not per submit
+        this.endpointOptions = config.submitOptions();
         this.credentials = credentials;
         this.optionHeaders = checked(parse(config.getFalHeaders()), OPTION_HEADERS);
         this.optionExpiration = config.getMediaExpiration() == null ? null
@@ -56,7 +57,7 @@ public final class RequestControls {
             merged.putAll(checked(fromHeader(rawHeaders), "header " + FAL_HEADERS));
             headers = checkedCount(merged, "header " + FAL_HEADERS + " with option falHeaders");
         }
-        return config.submitOptions().withControls(expiration, headers);
+        return endpointOptions.withControls(expiration, headers);
     }
 
     /** {@code name=value,name=value}, names in lower case. */
